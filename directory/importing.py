@@ -1,0 +1,140 @@
+"""Reading the associations CSV (the shape of ../shared/data/associations.csv).
+
+Both `import_associations` (updates a live database) and `build_fixtures` (writes
+fixtures/associations.json) turn rows into field values here, so the two never disagree.
+"""
+
+import csv
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from localflavor.jp.jp_prefectures import JP_PREFECTURES
+
+from directory.models import Association, Prefecture
+
+REQUIRED_COLUMNS = {
+    "seed_order",
+    "name_en",
+    "name_ja",
+    "short_name",
+    "level",
+    "prefecture_code",
+    "city_en",
+    "city_ja",
+    "municipality_code",
+    "website",
+    "source",
+    "confidence",
+}
+
+PREFECTURE_SLUGS = {f"{index:02d}": slug for index, (slug, _name) in enumerate(JP_PREFECTURES, 1)}
+
+
+class ImportError_(ValueError):
+    pass
+
+
+def read_rows(path):
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = REQUIRED_COLUMNS - set(reader.fieldnames or ())
+        if missing:
+            raise ImportError_(f"Missing columns: {', '.join(sorted(missing))}")
+        return [{key: (value or "").strip() for key, value in row.items()} for row in reader]
+
+
+def association_slug(row):
+    if row["level"] == Association.Level.DESIGNATED_CITY:
+        return f"{slugify(row['city_en'])}-city"
+    return PREFECTURE_SLUGS[row["prefecture_code"]]
+
+
+def association_fields(row):
+    """Field values for one CSV row; blank cells stay blank."""
+    level = row["level"]
+    if level not in Association.Level.values:
+        raise ImportError_(f"Unknown level {level!r}")
+    if row["prefecture_code"] not in PREFECTURE_SLUGS:
+        raise ImportError_(f"Unknown prefecture code {row['prefecture_code']!r}")
+    if not row["name_ja"]:
+        raise ImportError_("name_ja is required")
+    is_city = level == Association.Level.DESIGNATED_CITY
+    if is_city and not (row["municipality_code"] and row["city_en"]):
+        raise ImportError_("A designated-city row needs city_en and municipality_code")
+    return {
+        "slug": association_slug(row),
+        "name_ja": row["name_ja"],
+        "name_en": row["name_en"],
+        "short_name": row["short_name"],
+        "level": level,
+        "prefecture_id": row["prefecture_code"],
+        "city_ja": row["city_ja"] if is_city else "",
+        "city_en": row["city_en"] if is_city else "",
+        "municipality_code": row["municipality_code"] if is_city else "",
+        "website": row["website"],
+        "display_order": int(row["seed_order"] or 0),
+        "source_note": row["source"],
+        "confidence": row["confidence"],
+    }
+
+
+def lookup_key(fields):
+    if fields["municipality_code"]:
+        return {"municipality_code": fields["municipality_code"]}
+    return {"level": Association.Level.PREFECTURE, "prefecture_id": fields["prefecture_id"]}
+
+
+@dataclass
+class ImportReport:
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+def import_rows(rows, *, dry_run=False):
+    """Create or update one association per row, keyed on its JIS area code.
+
+    Only the CSV's columns are written: services, languages, contact details and
+    translations that staff added in the admin are left as they are.
+    """
+    report = ImportReport()
+    known_prefectures = set(Prefecture.objects.values_list("code", flat=True))
+    with transaction.atomic():
+        for line, row in enumerate(rows, start=2):
+            try:
+                fields = association_fields(row)
+            except (ImportError_, KeyError, ValueError) as error:
+                report.errors.append((line, str(error)))
+                continue
+            if fields["prefecture_id"] not in known_prefectures:
+                report.errors.append((line, f"Prefecture {fields['prefecture_id']} not loaded"))
+                continue
+            try:
+                _apply(fields, report)
+            except ValidationError as error:
+                report.errors.append((line, "; ".join(error.messages)))
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
+    return report
+
+
+def _apply(fields, report):
+    existing = Association.objects.filter(**lookup_key(fields)).first()
+    if existing is None:
+        association = Association(**fields)
+        association.full_clean(validate_unique=False, validate_constraints=False)
+        association.save()
+        report.created.append(association)
+        return
+    changed = [name for name, value in fields.items() if getattr(existing, name) != value]
+    if not changed:
+        report.unchanged.append(existing)
+        return
+    for name in changed:
+        setattr(existing, name, fields[name])
+    existing.full_clean(validate_unique=False, validate_constraints=False)
+    existing.save()
+    report.updated.append((existing, changed))

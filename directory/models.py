@@ -1,0 +1,208 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from directory.text import normalize_for_search
+
+
+class Region(models.Model):
+    """One of the six blocks under which CLAIR's page groups the associations."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class Prefecture(models.Model):
+    code = models.CharField(
+        _("JIS X 0401 code"),
+        max_length=2,
+        primary_key=True,
+        validators=[RegexValidator(r"^(0[1-9]|[1-3][0-9]|4[0-7])$")],
+    )
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="prefectures", verbose_name=_("region")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("prefecture")
+        verbose_name_plural = _("prefectures")
+
+    def __str__(self):
+        return self.name
+
+
+class Service(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self):
+        return self.name
+
+
+class Language(models.Model):
+    """A language in which an association offers consultation."""
+
+    code = models.CharField(
+        _("ISO 639 code"),
+        max_length=12,
+        unique=True,
+        help_text=_("ISO 639-1 where one exists (for example vi, ne), otherwise ISO 639-3."),
+    )
+    native_name = models.CharField(_("name in its own script"), max_length=50)
+    name = models.CharField(_("name"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("consultation language")
+        verbose_name_plural = _("consultation languages")
+
+    def __str__(self):
+        return self.name
+
+
+class AssociationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def for_listing(self):
+        return self.select_related("prefecture__region").prefetch_related("services")
+
+    def for_detail(self):
+        return self.select_related("prefecture__region").prefetch_related("services", "languages")
+
+    def in_directory_order(self):
+        """CLAIR's page order: by region, prefectural bodies first, then the page's position."""
+        return self.order_by("prefecture__region__order", "-level", "display_order", "pk")
+
+    def search(self, query):
+        terms = normalize_for_search(query).split()
+        condition = Q()
+        for term in terms:
+            condition &= Q(search_text__contains=term)
+        return self.filter(condition)
+
+
+class Association(models.Model):
+    class Level(models.TextChoices):
+        PREFECTURE = "prefecture", _("Prefecture")
+        DESIGNATED_CITY = "designated_city", _("Designated city")
+
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    prefecture = models.ForeignKey(
+        Prefecture,
+        on_delete=models.PROTECT,
+        related_name="associations",
+        verbose_name=_("prefecture"),
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    municipality_code = models.CharField(
+        _("JIS X 0402 municipality code"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}$")],
+        help_text=_("Five digits without the check digit; designated cities only."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    fax = models.CharField(_("fax"), max_length=30, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="associations", verbose_name=_("services")
+    )
+    languages = models.ManyToManyField(
+        Language,
+        blank=True,
+        related_name="associations",
+        verbose_name=_("consultation languages"),
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    display_order = models.PositiveIntegerField(
+        _("position on CLAIR's page"), default=0, db_index=True
+    )
+    source_note = models.TextField(
+        _("sources"), blank=True, help_text=_("Where the facts were confirmed. Staff only.")
+    )
+    confidence = models.CharField(_("confidence"), max_length=10, blank=True)
+    # Names in every language, folded by normalize_for_search(); kept by save() so that one
+    # indexed column answers case-, width- and kana-insensitive search on any database.
+    search_text = models.TextField(editable=False, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AssociationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["prefecture__region__order", "-level", "display_order", "pk"]
+        verbose_name = _("association")
+        verbose_name_plural = _("associations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefecture"],
+                condition=Q(level="prefecture"),
+                name="one_prefectural_association_per_prefecture",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality_code"],
+                condition=~Q(municipality_code=""),
+                name="unique_municipality_code",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("directory:detail", kwargs={"slug": self.slug})
+
+    @property
+    def area_code(self):
+        """The stable key used by imports: the city's code, else the prefecture's."""
+        return self.municipality_code or self.prefecture_id
+
+    @property
+    def is_designated_city(self):
+        return self.level == self.Level.DESIGNATED_CITY
+
+    def build_search_text(self):
+        parts = [self.short_name, self.slug]
+        for code, _name in settings.LANGUAGES:
+            parts.append(getattr(self, f"name_{code}", "") or "")
+            parts.append(getattr(self, f"city_{code}", "") or "")
+        return normalize_for_search(" ".join(part for part in parts if part))

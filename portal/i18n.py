@@ -1,0 +1,33 @@
+"""Which language a translated field's text really comes from.
+
+django-modeltranslation falls back silently; the templates need to know when it did, so
+that fallback text carries its own `lang` and the page can say a translation is missing.
+"""
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+from portal.languages import BY_CODE
+
+
+def fallback_chain(language_code):
+    chain = [language_code]
+    for code in settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"]:
+        if code not in chain:
+            chain.append(code)
+    return chain
+
+
+def resolve_translation(instance, field_name, language_code=None):
+    """Return (text, language code of that text) for a modeltranslation field."""
+    language_code = language_code or get_language()
+    for code in fallback_chain(language_code):
+        value = getattr(instance, f"{field_name}_{code}", None)
+        if value:
+            return value, code
+    return "", language_code
+
+
+def bcp47(language_code):
+    language = BY_CODE.get(language_code)
+    return language.bcp47 if language else language_code

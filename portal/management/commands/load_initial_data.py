@@ -1,0 +1,22 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from directory.models import Association
+
+FIXTURES = ("regions", "prefectures", "services", "languages", "associations", "divisions")
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the real reference data (fixtures/) into an empty database. Does nothing when "
+        "associations already exist, so staff edits survive `make run`; --force reloads."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true")
+
+    def handle(self, *args, force=False, **options):
+        if Association.objects.exists() and not force:
+            self.stdout.write("Data already loaded; leaving it as it is (use --force to reload).")
+            return
+        call_command("loaddata", *FIXTURES, verbosity=options["verbosity"])

@@ -1,0 +1,34 @@
+from django import template
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+from portal.i18n import bcp47, resolve_translation
+
+register = template.Library()
+
+
+@register.simple_tag
+def translated(instance, field_name, plain=False):
+    """A translated field in the visitor's language, or its fallback marked with its `lang`.
+
+    `plain=True` gives the bare text, for places that cannot hold markup such as <title>.
+    """
+    text, language_code = resolve_translation(instance, field_name)
+    if text and language_code != get_language() and not plain:
+        return format_html('<span lang="{}">{}</span>', bcp47(language_code), text)
+    return text
+
+
+@register.simple_tag
+def translation_language(instance, field_name):
+    """The language code the visitor will actually see a translated field in."""
+    return resolve_translation(instance, field_name)[1]
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, language_code, absolute=False):
+    """The current page, with its query string, in another language."""
+    request = context["request"]
+    url = translate_url(request.get_full_path(), language_code)
+    return request.build_absolute_uri(url) if absolute else url
