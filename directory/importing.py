@@ -5,6 +5,7 @@ fixtures/associations.json) turn rows into field values here, so the two never d
 """
 
 import csv
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,10 @@ REQUIRED_COLUMNS = {
     "source",
     "confidence",
 }
+
+# Associations imported from the CSV get a UUID derived from their JIS code, so that
+# fixtures rebuilt from the CSV and imports into a live database agree on it.
+UUID_NAMESPACE = uuid.UUID("6f0b8c1e-2d4e-4f7a-9a51-3c1d2b7e8f90")
 
 PREFECTURE_SLUGS = {f"{index:02d}": slug for index, (slug, _name) in enumerate(JP_PREFECTURES, 1)}
 
@@ -80,6 +85,11 @@ def association_fields(row):
     }
 
 
+def stable_uuid(fields):
+    area_code = fields["municipality_code"] or fields["prefecture_id"]
+    return uuid.uuid5(UUID_NAMESPACE, f"association:{area_code}")
+
+
 def lookup_key(fields):
     if fields["municipality_code"]:
         return {"municipality_code": fields["municipality_code"]}
@@ -124,7 +134,7 @@ def import_rows(rows, *, dry_run=False):
 def _apply(fields, report):
     existing = Association.objects.filter(**lookup_key(fields)).first()
     if existing is None:
-        association = Association(**fields)
+        association = Association(**fields, uuid=stable_uuid(fields))
         association.full_clean(validate_unique=False, validate_constraints=False)
         association.save()
         report.created.append(association)

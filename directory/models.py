@@ -1,9 +1,12 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from directory.text import normalize_for_search
 
@@ -110,6 +113,8 @@ class Association(models.Model):
         PREFECTURE = "prefecture", _("Prefecture")
         DESIGNATED_CITY = "designated_city", _("Designated city")
 
+    # Stable across exports (Open Referral HSDS needs a UUID that never changes).
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("slug"), unique=True, max_length=80)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
@@ -203,6 +208,6 @@ class Association(models.Model):
     def build_search_text(self):
         parts = [self.short_name, self.slug]
         for code, _name in settings.LANGUAGES:
-            parts.append(getattr(self, f"name_{code}", "") or "")
-            parts.append(getattr(self, f"city_{code}", "") or "")
+            parts.append(getattr(self, build_localized_fieldname("name", code), "") or "")
+            parts.append(getattr(self, build_localized_fieldname("city", code), "") or "")
         return normalize_for_search(" ".join(part for part in parts if part))

@@ -1,11 +1,13 @@
 """The portal's interface and content languages, in one place.
 
-Settings, the language switcher, `<html lang dir>` and `hreflang` all read this list, so adding
-a language is one entry here plus a migration for the new translation columns (see
-docs/i18n.md).
+Settings, the language switcher, `<html lang dir>`, `hreflang` and the translation columns
+all read this list, so adding a language is one entry here plus a migration for the new
+translation columns and `update_translation_fields` (see docs/i18n.md).
 """
 
 from dataclasses import dataclass
+
+from django.conf import locale
 
 
 @dataclass(frozen=True)
@@ -17,14 +19,51 @@ class SiteLanguage:
     direction: str = "ltr"
 
 
+# Japanese, Easy Japanese, then the languages of Japan's national help desk for foreign
+# residents in the order Japanese public bodies usually list them.
 SITE_LANGUAGES = (
     SiteLanguage("ja", "ja", "日本語", "Japanese"),
+    # Easy Japanese is Japanese to a screen reader and a search engine; the private-use
+    # subtag keeps it apart from standard Japanese in hreflang.
+    SiteLanguage("ja-easy", "ja-x-easy", "やさしい にほんご", "Easy Japanese"),
     SiteLanguage("en", "en", "English", "English"),
+    SiteLanguage("zh-hans", "zh-Hans", "简体中文", "Chinese (Simplified)"),
+    SiteLanguage("ko", "ko", "한국어", "Korean"),
+    SiteLanguage("vi", "vi", "Tiếng Việt", "Vietnamese"),
+    SiteLanguage("fil", "fil", "Filipino", "Filipino"),
+    SiteLanguage("pt-br", "pt-BR", "Português (Brasil)", "Portuguese (Brazil)"),
+    SiteLanguage("es", "es", "Español", "Spanish"),
+    SiteLanguage("ne", "ne", "नेपाली", "Nepali"),
+    SiteLanguage("id", "id", "Bahasa Indonesia", "Indonesian"),
+    SiteLanguage("th", "th", "ไทย", "Thai"),
+    SiteLanguage("my", "my", "မြန်မာ", "Burmese"),
+    SiteLanguage("km", "km", "ខ្មែរ", "Khmer"),
+    SiteLanguage("mn", "mn", "Монгол", "Mongolian"),
+    SiteLanguage("si", "si", "සිංහල", "Sinhala"),
+    SiteLanguage("fr", "fr", "Français", "French"),
+    SiteLanguage("bn", "bn", "বাংলা", "Bengali"),
+    SiteLanguage("ur", "ur", "اردو", "Urdu", direction="rtl"),
 )
 
 BY_CODE = {language.code: language for language in SITE_LANGUAGES}
 
-# Content that has no translation in the visitor's language falls back to English, then to
-# Japanese (the language every association's official name exists in).
+# Content without a translation in the visitor's language falls back to English, then to
+# Japanese (the language every association's official name exists in). Easy Japanese
+# readers read Japanese script, so for them Japanese comes before English.
 CONTENT_FALLBACK = ("en", "ja")
+CONTENT_FALLBACK_BY_LANGUAGE = {"ja-easy": ("ja", "en")}
 CONTENT_REQUIRED_LANGUAGE = "ja"
+
+
+def register_language_info():
+    """Teach Django the languages it ships no locale data for (names, direction)."""
+    for language in SITE_LANGUAGES:
+        locale.LANG_INFO.setdefault(
+            language.code,
+            {
+                "bidi": language.direction == "rtl",
+                "code": language.code,
+                "name": language.english_name,
+                "name_local": language.native_name,
+            },
+        )

@@ -11,7 +11,13 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.languages import CONTENT_FALLBACK, CONTENT_REQUIRED_LANGUAGE, SITE_LANGUAGES
+from portal.languages import (
+    CONTENT_FALLBACK,
+    CONTENT_FALLBACK_BY_LANGUAGE,
+    CONTENT_REQUIRED_LANGUAGE,
+    SITE_LANGUAGES,
+    register_language_info,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -172,6 +178,8 @@ X_FRAME_OPTIONS = "DENY"
 # Visitors whose browser names no supported language get English (see portal/urls.py).
 LANGUAGE_CODE = "en"
 LANGUAGES = [(language.code, language.native_name) for language in SITE_LANGUAGES]
+LANGUAGES_BIDI = [language.code for language in SITE_LANGUAGES if language.direction == "rtl"]
+register_language_info()
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TIME_ZONE = "Asia/Tokyo"
@@ -182,7 +190,7 @@ USE_TZ = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = CONTENT_REQUIRED_LANGUAGE
 MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
-MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": CONTENT_FALLBACK}
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": CONTENT_FALLBACK, **CONTENT_FALLBACK_BY_LANGUAGE}
 
 # --- This portal ---------------------------------------------------------------------------
 

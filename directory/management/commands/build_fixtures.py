@@ -1,23 +1,44 @@
+import gettext
 import json
 from pathlib import Path
 
+import localflavor
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from localflavor.jp.jp_prefectures import JP_PREFECTURES
+from modeltranslation.utils import build_localized_fieldname
 
 from directory import reference
-from directory.importing import ImportError_, association_fields, read_rows
+from directory.importing import ImportError_, association_fields, read_rows, stable_uuid
 from directory.models import Association
 
 DEFAULT_CSV = settings.BASE_DIR.parent / "shared" / "data" / "associations.csv"
 
 
-def prefecture_names(lazy_name):
-    names = {}
-    for code in ("en", "ja"):
-        with translation.override(code):
-            names[code] = str(lazy_name)
+LOCALFLAVOR_LOCALES = Path(localflavor.__file__).parent / "locale"
+
+
+def localflavor_catalogue(language_code):
+    try:
+        return gettext.translation(
+            "django", LOCALFLAVOR_LOCALES, [translation.to_locale(language_code)]
+        )
+    except OSError:
+        return None
+
+
+def prefecture_names(english_name):
+    """The prefecture's name in every site language that django-localflavor translates it to.
+
+    Languages whose catalogue lacks the name get no value, so the page falls back visibly
+    instead of showing an English name as if it were a translation.
+    """
+    names = {"en": english_name}
+    for code, _name in settings.LANGUAGES:
+        catalogue = localflavor_catalogue(code)
+        if catalogue is not None and english_name in catalogue._catalog:
+            names[code] = catalogue.gettext(english_name)
     return names
 
 
@@ -105,7 +126,8 @@ class Command(BaseCommand):
             code = f"{index:02d}"
             if code not in region_of:
                 raise CommandError(f"No region for prefecture {code}")
-            names = prefecture_names(lazy_name)
+            with translation.override("en"):
+                names = prefecture_names(str(lazy_name))
             fixtures["prefectures"].append(
                 {
                     "model": "directory.prefecture",
@@ -114,12 +136,15 @@ class Command(BaseCommand):
                         "slug": slug,
                         "region": region_pk[region_of[code]],
                         "name": names["ja"],
-                        "name_ja": names["ja"],
-                        "name_en": names["en"],
+                        **{
+                            build_localized_fieldname("name", code): name
+                            for code, name in names.items()
+                        },
                     },
                 }
             )
         for fields in associations:
+            uuid_value = str(stable_uuid(fields))
             prefecture = fields.pop("prefecture_id")
             fixtures["associations"].append(
                 {
@@ -130,6 +155,7 @@ class Command(BaseCommand):
                         "prefecture": prefecture,
                         "name": fields["name_ja"],
                         "city": fields["city_ja"],
+                        "uuid": uuid_value,
                         "is_published": True,
                         "search_text": Association(
                             **fields, prefecture_id=prefecture
