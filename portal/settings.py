@@ -142,6 +142,8 @@ STORAGES = {
     },
 }
 
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
