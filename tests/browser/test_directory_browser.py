@@ -28,7 +28,9 @@ def test_filter_by_keyboard_without_javascript(browser, live_server, browser_dat
     assert page.locator(".association-card").count() == 1
     with page.expect_navigation():
         page.get_by_role(
-            "link", name="Yokohama Association for International Communications and Exchanges"
+            "link",
+            name="Yokohama Association for International Communications and Exchanges",
+            exact=True,
         ).click()
     assert page.url.endswith("/en/associations/yokohama-city/")
     assert page.locator("h1").inner_text().startswith("Yokohama Association")
