@@ -12,4 +12,5 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("directory.urls")),
+    path("pages/<slug:slug>/", views.page, name="page"),
 )

@@ -1,6 +1,7 @@
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from directory.models import Association, Region
+from portal.models import Page
 
 
 def home(request):
@@ -11,4 +12,12 @@ def home(request):
             "association_count": Association.objects.published().count(),
             "regions": Region.objects.all(),
         },
+    )
+
+
+def page(request, slug):
+    return render(
+        request,
+        "portal/page.html",
+        {"page": get_object_or_404(Page.objects.published(), slug=slug)},
     )

@@ -1,9 +1,11 @@
 from django import template
 from django.urls import translate_url
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from portal.i18n import bcp47, resolve_translation
+from portal.markdown import render_markdown
 
 register = template.Library()
 
@@ -32,3 +34,14 @@ def language_url(context, language_code, absolute=False):
     request = context["request"]
     url = translate_url(request.get_full_path(), language_code)
     return request.build_absolute_uri(url) if absolute else url
+
+
+@register.filter
+def markdown(text):
+    """Markdown from staff, rendered and sanitised (see portal/markdown.py)."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - nh3 has sanitised it
+
+
+@register.filter(name="bcp47")
+def bcp47_filter(language_code):
+    return bcp47(language_code)
