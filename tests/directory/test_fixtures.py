@@ -106,3 +106,14 @@ def test_load_initial_data_is_idempotent(real_data):
     gunma.refresh_from_db()
     assert gunma.phone == "027-000-0000"
     assert Association.objects.count() == 63
+
+
+def test_load_initial_data_fills_an_empty_database(db):
+    from django.core.management import call_command
+
+    from enquiries.models import Division
+
+    call_command("load_initial_data", verbosity=0)
+    assert Association.objects.count() == 63
+    assert Prefecture.objects.count() == 47
+    assert Division.objects.default().phone == "+81-3-5213-1725"
