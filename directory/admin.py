@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
 from directory.linkcheck import check_associations
 from directory.models import Association, Language, Prefecture, Region, Service
 from directory.resources import AssociationResource
 from portal.admin_actions import publish, unpublish
+from portal.history import HistoryAdmin
 from portal.translation_admin import (
     LanguageGroupedTranslationAdmin,
     MissingTranslationFilter,
@@ -57,7 +57,7 @@ class WebsiteStatusFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
-class DirectoryModelAdmin(SimpleHistoryAdmin, LanguageGroupedTranslationAdmin):
+class DirectoryModelAdmin(HistoryAdmin, LanguageGroupedTranslationAdmin):
     """History with revert, and translated fields grouped by language."""
 
 

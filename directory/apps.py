@@ -7,13 +7,10 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from simple_history import register
-
         from directory.models import Association, Language, Prefecture, Region, Service
+        from portal.history import register_history
 
-        # Registered here rather than with HistoricalRecords() on the models: by now
-        # modeltranslation has added the per-language columns, which history must copy.
-        register(
+        register_history(
             Association,
             m2m_fields=["services", "languages"],
             excluded_fields=[
@@ -25,4 +22,4 @@ class DirectoryConfig(AppConfig):
             ],
         )
         for model in (Service, Region, Prefecture, Language):
-            register(model)
+            register_history(model)

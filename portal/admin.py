@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_actions import publish, unpublish
+from portal.history import HistoryAdmin
 from portal.models import Page
 from portal.translation_admin import (
     LanguageGroupedTranslationAdmin,
@@ -11,7 +11,7 @@ from portal.translation_admin import (
 
 
 @admin.register(Page)
-class PageAdmin(TranslationCompletenessMixin, SimpleHistoryAdmin, LanguageGroupedTranslationAdmin):
+class PageAdmin(TranslationCompletenessMixin, HistoryAdmin, LanguageGroupedTranslationAdmin):
     list_display = (
         "title",
         "slug",

@@ -8,13 +8,11 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from simple_history import register
-
+        from portal.history import register_history
         from portal.models import Page
         from portal.roles import sync_roles_after_migrate
 
-        # After modeltranslation has added the per-language columns (see directory/apps.py).
-        register(Page)
+        register_history(Page)
 
         # After every `migrate`, so that models added later join the roles (docs/admin.md).
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal-sync-roles")
