@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
-from django_otp import user_has_device
+from django_otp import devices_for_user, user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
 
 
@@ -36,6 +36,11 @@ class StaffAuthenticationForm(OTPAdminAuthenticationForm):
         help_text=_("Only if you have set up two-step verification."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+    def _chosen_device(self, user):
+        # Staff have one authenticator app; the form does not ask them to pick it.
+        chosen = super()._chosen_device(user)
+        return chosen or next(devices_for_user(user, confirmed=True, for_verify=True), None)
 
     def clean(self):
         # AdminAuthenticationForm, not the OTP form's clean(): the code is only checked for
