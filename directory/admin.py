@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -167,6 +168,8 @@ class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, Dir
         (_("Record"), {"fields": ["uuid", "created", "updated"], "classes": ["collapse"]}),
     ]
     actions = ["mark_verified_today", "check_websites", publish, unpublish]
+    # A website typed without a scheme means https:// (Django 6's default, already).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     resource_classes = [AssociationResource]
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
