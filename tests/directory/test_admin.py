@@ -26,6 +26,14 @@ def shared_csv(settings):
     return path
 
 
+@pytest.fixture
+def history_baseline(real_data):
+    """The first history record of each loaded row, as `load_initial_data` writes it."""
+    from django.core.management import call_command
+
+    call_command("populate_history", auto=True, stdout=io.StringIO())
+
+
 def change_url(association):
     return f"{CHANGELIST}{association.pk}/change/"
 
@@ -204,7 +212,7 @@ def test_messages_follow_the_editors_language(admin_client, admin_user, real_dat
 
 
 def test_history_records_who_changed_which_fields_and_revert_restores(
-    admin_client, admin_user, real_data
+    admin_client, admin_user, history_baseline
 ):
     yokohama = Association.objects.get(slug="yokohama-city")
     before = yokohama.name_en
