@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from directory.filters import AssociationFilter
 from directory.models import Association
+from portal.preview import mark_as_preview
 
 SINGLE_VALUED_PARAMETERS = ("q", "region", "prefecture", "level", "service", "language", "page")
 
@@ -54,5 +55,8 @@ def association_list(request):
 
 
 def association_detail(request, slug):
-    association = get_object_or_404(Association.objects.published().for_detail(), slug=slug)
-    return render(request, "directory/association_detail.html", {"association": association})
+    association = get_object_or_404(
+        Association.objects.visible_to(request.user).for_detail(), slug=slug
+    )
+    response = render(request, "directory/association_detail.html", {"association": association})
+    return mark_as_preview(response, association)
