@@ -6,7 +6,16 @@ from django.utils.translation import gettext as _
 from directory.filters import AssociationFilter
 from directory.models import Association
 
-SINGLE_VALUED_PARAMETERS = ("q", "region", "prefecture", "level", "service", "language", "page")
+SINGLE_VALUED_PARAMETERS = (
+    "q",
+    "region",
+    "prefecture",
+    "level",
+    "service",
+    "language",
+    "sort",
+    "page",
+)
 
 
 def repeated_parameter_messages(query):
