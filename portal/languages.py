@@ -9,7 +9,12 @@ from dataclasses import dataclass
 
 from django.conf import locale
 from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as _
+
+
+def _(message):
+    """Marks a name for makemessages only: settings import this module, so nothing here may
+    touch Django's translation machinery (django.utils.translation.gettext_noop reads settings)."""
+    return message
 
 
 @dataclass(frozen=True)
