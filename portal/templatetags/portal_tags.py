@@ -18,9 +18,21 @@ def translated(instance, field_name, plain=False):
     `plain=True` gives the bare text, for places that cannot hold markup such as <title>.
     """
     text, language_code = resolve_translation(instance, field_name)
-    if text and language_code != get_language() and not plain:
+    current = get_language()
+    if text and language_code != current and not plain:
+        direction = direction_of(language_code)
+        if direction != direction_of(current):
+            # English inside an Urdu page keeps its own direction (and vice versa).
+            return format_html(
+                '<span lang="{}" dir="{}">{}</span>', bcp47(language_code), direction, text
+            )
         return format_html('<span lang="{}">{}</span>', bcp47(language_code), text)
     return text
+
+
+def direction_of(language_code):
+    language = BY_CODE.get(language_code)
+    return language.direction if language else "ltr"
 
 
 @register.simple_tag
