@@ -483,10 +483,11 @@ def test_ordering_by_name_uses_the_fallback_chain(three_associations):
     assert names("vi") == ["Beta Association", "Zulu", "い協会"]
     assert names("en") == ["Alpha Association", "Beta Association", "い協会"]
     assert names("ja") == ["あ協会", "い協会", "う協会"]
-    # What modeltranslation alone does: sorts on name_vi, empty strings first.
+    # What modeltranslation alone does: sorts on name_vi only, so the two associations without
+    # a Vietnamese name sort together before "Zulu" (SQLite) or after it (PostgreSQL's NULLs).
     with translation.override("vi"):
         naive = [a.slug for a in three_associations.order_by("name")]
-    assert naive[-1] == "test-3"
+    assert "test-3" in (naive[0], naive[-1])
 
 
 def test_translated_expression_reads_like_the_page(three_associations):
