@@ -7,6 +7,9 @@ from directory.models import Association, Language, Prefecture, Region, Service
 
 MAX_QUERY_LENGTH = 200
 
+# Parameters that order the results rather than filter them.
+ORDERINGS = {"sort"}
+
 EMPTY_LABELS = {
     "region": _("All regions"),
     "prefecture": _("All prefectures"),
@@ -56,12 +59,22 @@ class AssociationFilter(django_filters.FilterSet):
         queryset=Language.objects.all(),
     )
 
+    sort = django_filters.ChoiceFilter(
+        label=_("Order"),
+        method="sort_results",
+        choices=[("name", _("By name"))],
+        empty_label=_("As on CLAIR’s list"),
+    )
+
     class Meta:
         model = Association
-        fields = ["q", "region", "prefecture", "level", "service", "language"]
+        fields = ["q", "region", "prefecture", "level", "service", "language", "sort"]
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
+
+    def sort_results(self, queryset, name, value):
+        return queryset.in_name_order() if value == "name" else queryset
 
     def active_filters(self):
         """The valid, non-empty filter values, by parameter name."""
@@ -71,7 +84,7 @@ class AssociationFilter(django_filters.FilterSet):
         return {
             name: value
             for name, value in self.form.cleaned_data.items()
-            if value not in (None, "") and name in self.filters
+            if value not in (None, "") and name in self.filters and name not in ORDERINGS
         }
 
     def queryset_without(self, excluded):

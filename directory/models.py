@@ -13,6 +13,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from directory.text import normalize_for_search
 from directory.validation import normalize_phone_number, normalize_postal_code
+from portal.i18n import translated_expression
 
 # An entry not confirmed for this long is due for verification.
 VERIFICATION_INTERVAL = timedelta(days=365)
@@ -131,6 +132,15 @@ class AssociationQuerySet(models.QuerySet):
     def in_directory_order(self):
         """CLAIR's page order: by region, prefectural bodies first, then the page's position."""
         return self.order_by("prefecture__region__order", "-level", "display_order", "pk")
+
+    def in_name_order(self, language_code=None):
+        """Grouped by region like the directory, then by name as the visitor reads it.
+
+        The name is the one the page shows, fallbacks included (see translated_expression).
+        """
+        return self.alias(display_name=translated_expression("name", language_code)).order_by(
+            "prefecture__region__order", "display_name", "pk"
+        )
 
     def search(self, query):
         terms = normalize_for_search(query).split()

@@ -7,7 +7,16 @@ from directory.filters import AssociationFilter
 from directory.models import Association
 from portal.preview import mark_as_preview
 
-SINGLE_VALUED_PARAMETERS = ("q", "region", "prefecture", "level", "service", "language", "page")
+SINGLE_VALUED_PARAMETERS = (
+    "q",
+    "region",
+    "prefecture",
+    "level",
+    "service",
+    "language",
+    "sort",
+    "page",
+)
 
 
 def repeated_parameter_messages(query):

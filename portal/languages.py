@@ -8,6 +8,13 @@ translation columns and `update_translation_fields` (see docs/i18n.md).
 from dataclasses import dataclass
 
 from django.conf import locale
+from django.utils.translation import gettext
+
+
+def _(message):
+    """Marks a name for makemessages only: settings import this module, so nothing here may
+    touch Django's translation machinery (django.utils.translation.gettext_noop reads settings)."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -15,34 +22,38 @@ class SiteLanguage:
     code: str  # Django's language code, also the URL prefix
     bcp47: str  # for lang="" and hreflang=""
     native_name: str  # the name in its own script, for the switcher
-    english_name: str
+    english_name: str  # marked for translation: `name` gives it in the visitor's language
     direction: str = "ltr"
+
+    @property
+    def name(self):
+        return gettext(self.english_name)
 
 
 # Japanese, Easy Japanese, then the languages of Japan's national help desk for foreign
 # residents in the order Japanese public bodies usually list them.
 SITE_LANGUAGES = (
-    SiteLanguage("ja", "ja", "日本語", "Japanese"),
+    SiteLanguage("ja", "ja", "日本語", _("Japanese")),
     # Easy Japanese is Japanese to a screen reader and a search engine; the private-use
     # subtag keeps it apart from standard Japanese in hreflang.
-    SiteLanguage("ja-easy", "ja-x-easy", "やさしい にほんご", "Easy Japanese"),
-    SiteLanguage("en", "en", "English", "English"),
-    SiteLanguage("zh-hans", "zh-Hans", "简体中文", "Chinese (Simplified)"),
-    SiteLanguage("ko", "ko", "한국어", "Korean"),
-    SiteLanguage("vi", "vi", "Tiếng Việt", "Vietnamese"),
-    SiteLanguage("fil", "fil", "Filipino", "Filipino"),
-    SiteLanguage("pt-br", "pt-BR", "Português (Brasil)", "Portuguese (Brazil)"),
-    SiteLanguage("es", "es", "Español", "Spanish"),
-    SiteLanguage("ne", "ne", "नेपाली", "Nepali"),
-    SiteLanguage("id", "id", "Bahasa Indonesia", "Indonesian"),
-    SiteLanguage("th", "th", "ไทย", "Thai"),
-    SiteLanguage("my", "my", "မြန်မာ", "Burmese"),
-    SiteLanguage("km", "km", "ខ្មែរ", "Khmer"),
-    SiteLanguage("mn", "mn", "Монгол", "Mongolian"),
-    SiteLanguage("si", "si", "සිංහල", "Sinhala"),
-    SiteLanguage("fr", "fr", "Français", "French"),
-    SiteLanguage("bn", "bn", "বাংলা", "Bengali"),
-    SiteLanguage("ur", "ur", "اردو", "Urdu", direction="rtl"),
+    SiteLanguage("ja-easy", "ja-x-easy", "やさしい にほんご", _("Easy Japanese")),
+    SiteLanguage("en", "en", "English", _("English")),
+    SiteLanguage("zh-hans", "zh-Hans", "简体中文", _("Chinese (Simplified)")),
+    SiteLanguage("ko", "ko", "한국어", _("Korean")),
+    SiteLanguage("vi", "vi", "Tiếng Việt", _("Vietnamese")),
+    SiteLanguage("fil", "fil", "Filipino", _("Filipino")),
+    SiteLanguage("pt-br", "pt-BR", "Português (Brasil)", _("Portuguese (Brazil)")),
+    SiteLanguage("es", "es", "Español", _("Spanish")),
+    SiteLanguage("ne", "ne", "नेपाली", _("Nepali")),
+    SiteLanguage("id", "id", "Bahasa Indonesia", _("Indonesian")),
+    SiteLanguage("th", "th", "ไทย", _("Thai")),
+    SiteLanguage("my", "my", "မြန်မာ", _("Burmese")),
+    SiteLanguage("km", "km", "ខ្មែរ", _("Khmer")),
+    SiteLanguage("mn", "mn", "Монгол", _("Mongolian")),
+    SiteLanguage("si", "si", "සිංහල", _("Sinhala")),
+    SiteLanguage("fr", "fr", "Français", _("French")),
+    SiteLanguage("bn", "bn", "বাংলা", _("Bengali")),
+    SiteLanguage("ur", "ur", "اردو", _("Urdu"), direction="rtl"),
 )
 
 BY_CODE = {language.code: language for language in SITE_LANGUAGES}

@@ -4,7 +4,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from portal.i18n import bcp47, resolve_translation
+from portal.i18n import bcp47, fallback_languages, resolve_translation
+from portal.languages import BY_CODE
 from portal.markdown import render_markdown
 
 register = template.Library()
@@ -17,15 +18,39 @@ def translated(instance, field_name, plain=False):
     `plain=True` gives the bare text, for places that cannot hold markup such as <title>.
     """
     text, language_code = resolve_translation(instance, field_name)
-    if text and language_code != get_language() and not plain:
+    current = get_language()
+    if text and language_code != current and not plain:
+        direction = direction_of(language_code)
+        if direction != direction_of(current):
+            # English inside an Urdu page keeps its own direction (and vice versa).
+            return format_html(
+                '<span lang="{}" dir="{}">{}</span>', bcp47(language_code), direction, text
+            )
         return format_html('<span lang="{}">{}</span>', bcp47(language_code), text)
     return text
+
+
+def direction_of(language_code):
+    language = BY_CODE.get(language_code)
+    return language.direction if language else "ltr"
 
 
 @register.simple_tag
 def translation_language(instance, field_name):
     """The language code the visitor will actually see a translated field in."""
     return resolve_translation(instance, field_name)[1]
+
+
+@register.inclusion_tag("includes/fallback_notice.html")
+def fallback_notice(items, *field_names):
+    """Tells the visitor, in their language, that some text falls back to another language.
+
+    `items` is an instance or a list of them: `{% fallback_notice association "name" "city" %}`
+    or `{% fallback_notice page_obj.object_list "name" %}`. Renders nothing without fallbacks.
+    """
+    return {
+        "fallback_languages": [BY_CODE[code] for code in fallback_languages(items, field_names)]
+    }
 
 
 @register.simple_tag(takes_context=True)

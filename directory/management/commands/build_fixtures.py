@@ -28,18 +28,31 @@ def localflavor_catalogue(language_code):
         return None
 
 
-def prefecture_names(english_name):
-    """The prefecture's name in every site language that django-localflavor translates it to.
+def prefecture_names(code, english_name):
+    """The prefecture's name in every site language.
 
-    Languages whose catalogue lacks the name get no value, so the page falls back visibly
-    instead of showing an English name as if it were a translation.
+    django-localflavor's catalogues come first; reference.py fills the languages they lack
+    and corrects their mistakes.
     """
+    index = int(code) - 1
     names = {"en": english_name}
-    for code, _name in settings.LANGUAGES:
-        catalogue = localflavor_catalogue(code)
+    for language_code, _name in settings.LANGUAGES:
+        catalogue = localflavor_catalogue(language_code)
         if catalogue is not None and english_name in catalogue._catalog:
-            names[code] = catalogue.gettext(english_name)
+            names[language_code] = catalogue.gettext(english_name)
+    for language_code, names_in_order in reference.PREFECTURE_NAMES.items():
+        names.setdefault(language_code, names_in_order[index])
+    for language_code in reference.PREFECTURE_NAMES_IN_ROMAJI:
+        names.setdefault(language_code, english_name)
+    for language_code, corrections in reference.PREFECTURE_NAME_CORRECTIONS.items():
+        if code in corrections:
+            names[language_code] = corrections[code]
     return names
+
+
+def localized(field_name, values):
+    """{"ja": "…", "en": "…"} as modeltranslation columns: {"name_ja": "…", "name_en": "…"}."""
+    return {build_localized_fieldname(field_name, code): value for code, value in values.items()}
 
 
 class Command(BaseCommand):
@@ -61,16 +74,22 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         region_of = {row["prefecture_code"]: row["region"] for row in rows}
         region_of.update(reference.PREFECTURES_WITHOUT_ASSOCIATION_REGION)
-        region_pk = {slug: pk for pk, (slug, _en, _ja) in enumerate(reference.REGIONS, 1)}
+        region_pk = {slug: pk for pk, (slug, _names) in enumerate(reference.REGIONS, 1)}
+        division = reference.MULTICULTURE_DIVISION
 
         fixtures = {
             "regions": [
                 {
                     "model": "directory.region",
                     "pk": pk,
-                    "fields": {"slug": slug, "order": pk, "name": ja, "name_ja": ja, "name_en": en},
+                    "fields": {
+                        "slug": slug,
+                        "order": pk,
+                        "name": names["ja"],
+                        **localized("name", names),
+                    },
                 }
-                for pk, (slug, en, ja) in enumerate(reference.REGIONS, 1)
+                for pk, (slug, names) in enumerate(reference.REGIONS, 1)
             ],
             "prefectures": [],
             "services": [
@@ -80,17 +99,13 @@ class Command(BaseCommand):
                     "fields": {
                         "slug": slug,
                         "order": pk,
-                        "name": name_ja,
-                        "name_ja": name_ja,
-                        "name_en": name_en,
-                        "description": description_ja,
-                        "description_ja": description_ja,
-                        "description_en": description_en,
+                        "name": names["ja"],
+                        **localized("name", names),
+                        "description": descriptions["ja"],
+                        **localized("description", descriptions),
                     },
                 }
-                for pk, (slug, name_en, name_ja, description_en, description_ja) in enumerate(
-                    reference.SERVICES, 1
-                )
+                for pk, (slug, names, descriptions) in enumerate(reference.SERVICES, 1)
             ],
             "languages": [
                 {
@@ -100,23 +115,26 @@ class Command(BaseCommand):
                         "code": code,
                         "native_name": native,
                         "order": pk,
-                        "name": name_ja,
-                        "name_ja": name_ja,
-                        "name_en": name_en,
+                        "name": names["ja"],
+                        **localized("name", names),
                     },
                 }
-                for pk, (code, native, name_en, name_ja) in enumerate(
-                    reference.CONSULTATION_LANGUAGES, 1
-                )
+                for pk, (code, native, names) in enumerate(reference.CONSULTATION_LANGUAGES, 1)
             ],
             "divisions": [
                 {
                     "model": "enquiries.division",
                     "pk": 1,
                     "fields": {
-                        "name": reference.MULTICULTURE_DIVISION["name_ja"],
-                        "organisation": reference.MULTICULTURE_DIVISION["organisation_ja"],
-                        **reference.MULTICULTURE_DIVISION,
+                        "name": division["names"]["ja"],
+                        **localized("name", division["names"]),
+                        "organisation": division["organisations"]["ja"],
+                        **localized("organisation", division["organisations"]),
+                        **{
+                            key: value
+                            for key, value in division.items()
+                            if key not in {"names", "organisations"}
+                        },
                     },
                 }
             ],
@@ -127,7 +145,7 @@ class Command(BaseCommand):
             if code not in region_of:
                 raise CommandError(f"No region for prefecture {code}")
             with translation.override("en"):
-                names = prefecture_names(str(lazy_name))
+                names = prefecture_names(code, str(lazy_name))
             fixtures["prefectures"].append(
                 {
                     "model": "directory.prefecture",
@@ -136,10 +154,7 @@ class Command(BaseCommand):
                         "slug": slug,
                         "region": region_pk[region_of[code]],
                         "name": names["ja"],
-                        **{
-                            build_localized_fieldname("name", code): name
-                            for code, name in names.items()
-                        },
+                        **localized("name", names),
                     },
                 }
             )
