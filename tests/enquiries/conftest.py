@@ -1,3 +1,4 @@
+import asyncio
 import email
 import email.policy
 import re
@@ -19,6 +20,14 @@ def free_port():
 class RecordingHandler:
     def __init__(self):
         self.envelopes = []
+        self.greeting_delay = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # A slow server: answers the greeting only after `greeting_delay` seconds.
+        if self.greeting_delay:
+            await asyncio.sleep(self.greeting_delay)
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
