@@ -227,33 +227,17 @@ class EnquiryForm(forms.Form):
         for flag in ("forwarding_consent", "privacy_notice"):
             if data[flag]:
                 fields[flag] = "on"
-        return {"fields": fields, "answers": self.answers(), "spam": self.spam_reason}
-
-    def answers(self):
-        data = self.cleaned_data
-        answers = [
-            ("topic", str(data["topic"])),
-            ("association", str(data["association"] or self.fields["association"].empty_label)),
-        ]
-        if data["association"]:
-            answers.append(
-                (
-                    "forwarding_consent",
-                    str(_("Yes, you may forward it") if data["forwarding_consent"] else _("No")),
-                )
-            )
-        answers += [
-            ("message", data["message"]),
-            ("name", data["name"]),
-            ("email", data["email"]),
-            ("phone", data["phone"] or str(_("Not given"))),
-            ("reply_language", dict(self.fields["reply_language"].choices)[data["reply_language"]]),
-            ("prefecture", str(data["prefecture"] or self.fields["prefecture"].empty_label)),
-        ]
-        return [
-            {"field": name, "label": str(self.fields[name].label), "value": value}
-            for name, value in answers
-        ]
+        # Display names of the choices, so that the answers can be shown again without the
+        # database (the "cannot accept right now" page).
+        labels = {
+            "topic": str(data["topic"]),
+            "association": str(data["association"] or self.fields["association"].empty_label),
+            "reply_language": str(
+                dict(self.fields["reply_language"].choices)[fields["reply_language"]]
+            ),
+            "prefecture": str(data["prefecture"] or self.fields["prefecture"].empty_label),
+        }
+        return {"fields": fields, "labels": labels, "spam": self.spam_reason}
 
     def save(self):
         """Store the enquiry and queue its e-mails in one transaction; idempotent per form.
@@ -295,6 +279,25 @@ class EnquiryForm(forms.Form):
 
 def sign_answers(payload):
     return signing.dumps(payload, salt=ANSWERS_SALT, compress=True)
+
+
+def answer_rows(payload):
+    """The check-your-answers rows: (field name, its label, what the resident gave)."""
+    fields, labels = payload["fields"], payload["labels"]
+    base = EnquiryForm.base_fields
+    rows = [("topic", labels["topic"]), ("association", labels["association"])]
+    if fields.get("association"):
+        consent = _("Yes, you may forward it") if fields.get("forwarding_consent") else _("No")
+        rows.append(("forwarding_consent", consent))
+    rows += [
+        ("message", fields["message"]),
+        ("name", fields["name"]),
+        ("email", fields["email"]),
+        ("phone", fields["phone"] or _("Not given")),
+        ("reply_language", labels["reply_language"]),
+        ("prefecture", labels["prefecture"]),
+    ]
+    return [{"field": name, "label": base[name].label, "value": value} for name, value in rows]
 
 
 def read_answers(value, max_age=None):

@@ -17,6 +17,7 @@ from enquiries import ratelimit
 from enquiries.forms import (
     HONEYPOT_FIELD,
     EnquiryForm,
+    answer_rows,
     issue_form_token,
     read_answers,
     sign_answers,
@@ -71,7 +72,7 @@ def render_check(request, payload, *, unavailable=False, status=200):
         request,
         "enquiries/check_answers.html",
         {
-            "answers": payload["answers"],
+            "answers": answer_rows(payload),
             "signed_answers": sign_answers(payload),
             "unavailable": unavailable,
         },

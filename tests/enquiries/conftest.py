@@ -7,6 +7,7 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
+from django.core.management import call_command
 
 from enquiries.forms import issue_form_token
 
@@ -76,9 +77,17 @@ def smtp_server(settings):
     server.stop()
 
 
+@pytest.fixture
+def topics(db):
+    """Prefectures, the Multiculture Division and the topics: what a form needs."""
+    call_command("loaddata", "regions", "prefectures", "divisions", "topics", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def enquiry_settings(settings):
     settings.ENQUIRY_MIN_FILL_SECONDS = 0
+    # Fast password hashing for the staff accounts the admin tests create.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield settings
     cache.clear()

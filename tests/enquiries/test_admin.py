@@ -34,7 +34,7 @@ def handler_client(client, handler):
 
 
 @pytest.fixture
-def enquiries(real_data, settings):
+def enquiries(topics, settings):
     settings.ENQUIRY_RATE_LIMIT_PER_CLIENT = (100, 3600)
     resident = Client()
     for number, (name, language) in enumerate(
@@ -198,7 +198,7 @@ def test_enquiries_cannot_be_added_in_the_admin(handler_client, admin_client, en
     assert admin_client.get("/admin/enquiries/enquiry/add/").status_code == 403
 
 
-def test_handler_manages_topics_but_cannot_edit_divisions(handler_client, real_data):
+def test_handler_manages_topics_but_cannot_edit_divisions(handler_client, topics):
     assert handler_client.get("/admin/enquiries/topic/").status_code == 200
     assert handler_client.get("/admin/enquiries/topic/add/").status_code == 200
     assert handler_client.get("/admin/enquiries/division/").status_code == 200

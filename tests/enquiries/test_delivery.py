@@ -38,7 +38,7 @@ def by_recipient(server):
     return {tuple(envelope.rcpt_tos): message for envelope, message in server.messages}
 
 
-def test_submission_reaches_the_division_and_the_resident(client, real_data, smtp_server):
+def test_submission_reaches_the_division_and_the_resident(client, topics, smtp_server):
     response = submit_enquiry(
         client, language="en", reply_language="ja", message="Line one\nLine two <b>"
     )
@@ -84,7 +84,7 @@ def test_submission_reaches_the_division_and_the_resident(client, real_data, smt
 
 @pytest.mark.parametrize(("language", "topic_name"), [("en", "Finding the International")])
 def test_acknowledgement_follows_the_reply_language(
-    client, real_data, smtp_server, language, topic_name
+    client, topics, smtp_server, language, topic_name
 ):
     submit_enquiry(client, language="ja", reply_language=language)
     run_worker()
@@ -93,7 +93,7 @@ def test_acknowledgement_follows_the_reply_language(
     assert topic_name in text_of(acknowledgement)
 
 
-def test_smtp_down_keeps_the_enquiry_and_delivers_once_it_is_back(client, real_data, settings):
+def test_smtp_down_keeps_the_enquiry_and_delivers_once_it_is_back(client, topics, settings):
     server = SMTPServer()  # not started yet: connections are refused
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
@@ -130,7 +130,7 @@ def test_smtp_down_keeps_the_enquiry_and_delivers_once_it_is_back(client, real_d
         server.stop()
 
 
-def test_slow_smtp_server_times_out_and_is_retried(client, real_data, smtp_server, settings):
+def test_slow_smtp_server_times_out_and_is_retried(client, topics, smtp_server, settings):
     settings.EMAIL_TIMEOUT = 1
     smtp_server.handler.greeting_delay = 3
     submit_enquiry(client)
@@ -147,7 +147,7 @@ def test_slow_smtp_server_times_out_and_is_retried(client, real_data, smtp_serve
 
 
 def test_worker_killed_after_the_server_accepted_sends_again_with_the_same_message_id(
-    client, real_data, smtp_server
+    client, topics, smtp_server
 ):
     """The documented duplicate window: accepted by SMTP, not yet recorded as sent."""
     submit_enquiry(client)
@@ -167,7 +167,7 @@ def test_worker_killed_after_the_server_accepted_sends_again_with_the_same_messa
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
 
 
-def test_worker_killed_before_sending_loses_nothing_and_sends_once(client, real_data, smtp_server):
+def test_worker_killed_before_sending_loses_nothing_and_sends_once(client, topics, smtp_server):
     submit_enquiry(client)
     with mock.patch.object(outbox, "build_message", side_effect=Killed), pytest.raises(Killed):
         outbox.deliver_due()
@@ -181,7 +181,7 @@ def test_worker_killed_before_sending_loses_nothing_and_sends_once(client, real_
     assert len({message["Message-ID"] for _envelope, message in smtp_server.messages}) == 2
 
 
-def test_a_leased_delivery_cannot_be_claimed_twice(client, real_data):
+def test_a_leased_delivery_cannot_be_claimed_twice(client, topics):
     submit_enquiry(client)
     first = outbox.claim_due()
     second = outbox.claim_due()
@@ -204,7 +204,7 @@ def test_backoff_doubles_up_to_a_ceiling(settings):
     ]
 
 
-def test_gives_up_after_the_last_attempt_and_staff_can_retry(client, real_data, settings):
+def test_gives_up_after_the_last_attempt_and_staff_can_retry(client, topics, settings):
     server = SMTPServer()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
@@ -216,7 +216,7 @@ def test_gives_up_after_the_last_attempt_and_staff_can_retry(client, real_data, 
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.FAILED}
 
 
-def test_spam_is_never_mailed(client, real_data, smtp_server):
+def test_spam_is_never_mailed(client, topics, smtp_server):
     submit_enquiry(client)
     check_spam = client.post(
         "/en/enquiries/new/",
@@ -238,7 +238,7 @@ def test_spam_is_never_mailed(client, real_data, smtp_server):
     assert len(recipients) == 2
 
 
-def test_division_without_a_mailbox_waits_until_staff_add_one(client, real_data, smtp_server):
+def test_division_without_a_mailbox_waits_until_staff_add_one(client, topics, smtp_server):
     Division.objects.update(mailboxes="")
     submit_enquiry(client)
     run_worker()
@@ -252,7 +252,7 @@ def test_division_without_a_mailbox_waits_until_staff_add_one(client, real_data,
     assert ["multiculture@example.org", "second@example.org"] in envelopes
 
 
-def test_topic_routes_to_its_own_division(client, real_data, smtp_server):
+def test_topic_routes_to_its_own_division(client, topics, smtp_server):
     other = Division.objects.create(
         name="国際協力課", name_ja="国際協力課", mailboxes="cooperation@example.org"
     )
@@ -263,7 +263,7 @@ def test_topic_routes_to_its_own_division(client, real_data, smtp_server):
     assert Enquiry.objects.get().division == other
 
 
-def test_a_hostile_topic_name_cannot_inject_headers(client, real_data, smtp_server):
+def test_a_hostile_topic_name_cannot_inject_headers(client, topics, smtp_server):
     Topic.objects.filter(pk=1).update(
         name_ja="Visa\r\nBcc: victim@example.com", name_en="Visa\nBcc: victim@example.com"
     )
@@ -275,7 +275,7 @@ def test_a_hostile_topic_name_cannot_inject_headers(client, real_data, smtp_serv
         assert "\n" not in message["Subject"]
 
 
-def test_anonymised_enquiry_is_never_mailed(client, real_data, smtp_server):
+def test_anonymised_enquiry_is_never_mailed(client, topics, smtp_server):
     submit_enquiry(client)
     Enquiry.objects.get().anonymise()
     run_worker()

@@ -41,7 +41,7 @@ def test_working_days_before_skips_weekends_and_holidays():
 
 
 @pytest.mark.django_db
-def test_overdue_means_open_and_older_than_the_reply_time(client, real_data, settings):
+def test_overdue_means_open_and_older_than_the_reply_time(client, topics, settings):
     settings.ENQUIRY_REPLY_WORKING_DAYS = 5
     settings.ENQUIRY_RATE_LIMIT_PER_CLIENT = (100, 3600)
     for number in range(3):
@@ -56,7 +56,7 @@ def test_overdue_means_open_and_older_than_the_reply_time(client, real_data, set
 
 
 @pytest.mark.django_db
-def test_status_changes_are_recorded_in_history(client, real_data, django_user_model):
+def test_status_changes_are_recorded_in_history(client, topics, django_user_model):
     submit_enquiry(client)
     enquiry = Enquiry.objects.get()
     staff = django_user_model.objects.create_user("handler", is_staff=True)
@@ -68,7 +68,7 @@ def test_status_changes_are_recorded_in_history(client, real_data, django_user_m
 
 
 @pytest.mark.django_db
-def test_marking_spam_cancels_pending_e_mails(client, real_data):
+def test_marking_spam_cancels_pending_e_mails(client, topics):
     submit_enquiry(client)
     enquiry = Enquiry.objects.get()
     enquiry.change_status(Enquiry.Status.SPAM)
@@ -76,7 +76,7 @@ def test_marking_spam_cancels_pending_e_mails(client, real_data):
 
 
 @pytest.mark.django_db
-def test_str_is_only_the_reference(client, real_data):
+def test_str_is_only_the_reference(client, topics):
     submit_enquiry(client)
     enquiry = Enquiry.objects.get()
     assert str(enquiry) == enquiry.reference

@@ -17,7 +17,7 @@ def make_enquiries(client, count):
 
 
 def test_closed_enquiries_past_retention_lose_personal_data_but_keep_statistics(
-    client, real_data, settings
+    client, topics, settings
 ):
     settings.ENQUIRY_RATE_LIMIT_PER_CLIENT = (100, 3600)
     old_closed, old_spam, recent_closed, old_open = make_enquiries(client, 4)
@@ -53,7 +53,7 @@ def test_closed_enquiries_past_retention_lose_personal_data_but_keep_statistics(
         assert kept.anonymised is None and kept.email
 
 
-def test_running_twice_is_harmless(client, real_data, settings):
+def test_running_twice_is_harmless(client, topics, settings):
     (enquiry,) = make_enquiries(client, 1)
     enquiry.status = Enquiry.Status.CLOSED
     enquiry.status_changed = timezone.now() - settings.ENQUIRY_RETENTION - timedelta(days=1)
@@ -64,7 +64,7 @@ def test_running_twice_is_harmless(client, real_data, settings):
     assert Enquiry.objects.get().anonymised == first
 
 
-def test_dry_run_changes_nothing(client, real_data, settings, capsys):
+def test_dry_run_changes_nothing(client, topics, settings, capsys):
     (enquiry,) = make_enquiries(client, 1)
     enquiry.status = Enquiry.Status.CLOSED
     enquiry.status_changed = timezone.now() - settings.ENQUIRY_RETENTION - timedelta(days=1)
@@ -74,7 +74,7 @@ def test_dry_run_changes_nothing(client, real_data, settings, capsys):
     assert Enquiry.objects.get().email
 
 
-def test_retention_period_is_configurable(client, real_data, settings):
+def test_retention_period_is_configurable(client, topics, settings):
     settings.ENQUIRY_RETENTION = timedelta(days=30)
     (enquiry,) = make_enquiries(client, 1)
     enquiry.status = Enquiry.Status.CLOSED

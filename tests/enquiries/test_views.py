@@ -27,7 +27,7 @@ SERVED_LANGUAGES = [code for code, _name in settings.LANGUAGES if check_for_lang
 
 
 @pytest.mark.parametrize("language", SERVED_LANGUAGES)
-def test_form_renders_in_every_language_with_one_h1(client, real_data, language):
+def test_form_renders_in_every_language_with_one_h1(client, topics, language):
     response = client.get(f"/{language}/enquiries/new/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -37,9 +37,7 @@ def test_form_renders_in_every_language_with_one_h1(client, real_data, language)
     assert "Cache-Control" in response and "no-store" in response["Cache-Control"]
 
 
-def test_purpose_of_use_comes_before_the_first_field_and_links_to_the_privacy_page(
-    client, real_data
-):
+def test_purpose_of_use_comes_before_the_first_field_and_links_to_the_privacy_page(client, topics):
     Page.objects.create(slug="privacy", title_ja="個人情報", title_en="Privacy", is_published=True)
     html = client.get("/en/enquiries/new/").content.decode()
     assert html.index("How we use your information") < html.index("<select")
@@ -55,12 +53,12 @@ def test_form_started_from_an_association_page_has_it_filled_in(client, real_dat
     assert '<option value="yokohama-city" selected>' in html
 
 
-def test_every_page_links_to_the_form(client, real_data):
+def test_every_page_links_to_the_form(client, topics):
     html = client.get("/ja/").content.decode()
     assert 'href="/ja/enquiries/new/"' in html
 
 
-def test_errors_are_summarised_linked_repeated_and_keep_what_was_typed(client, real_data):
+def test_errors_are_summarised_linked_repeated_and_keep_what_was_typed(client, topics):
     response = check_answers(client, email="not-an-address", message="", name="Maya <b>G</b>")
     html = response.content.decode()
     assert response.status_code == 200
@@ -105,12 +103,12 @@ def test_check_answers_shows_everything_then_send_stores_and_queues(client, real
     assert f'id="reference">{enquiry.reference}<' in confirmation.content.decode()
 
 
-def test_forwarding_consent_is_not_recorded_without_an_association(client, real_data):
+def test_forwarding_consent_is_not_recorded_without_an_association(client, topics):
     submit_enquiry(client, forwarding_consent="on")
     assert Enquiry.objects.get().forwarding_consent is None
 
 
-def test_change_goes_back_to_the_form_with_the_answers_and_focus_on_the_field(client, real_data):
+def test_change_goes_back_to_the_form_with_the_answers_and_focus_on_the_field(client, topics):
     check = check_answers(client)
     response = client.post(
         "/en/enquiries/new/",
@@ -124,7 +122,7 @@ def test_change_goes_back_to_the_form_with_the_answers_and_focus_on_the_field(cl
     assert 'class="error-summary"' not in html
 
 
-def test_double_submit_creates_one_enquiry(client, real_data):
+def test_double_submit_creates_one_enquiry(client, topics):
     check = check_answers(client)
     first = send(client, check)
     second = send(client, check)
@@ -133,14 +131,14 @@ def test_double_submit_creates_one_enquiry(client, real_data):
     assert first["Location"] == second["Location"]
 
 
-def test_resubmitting_step_one_with_the_same_token_still_creates_one_enquiry(client, real_data):
+def test_resubmitting_step_one_with_the_same_token_still_creates_one_enquiry(client, topics):
     token = issue_form_token()
     send(client, check_answers(client, token=token))
     send(client, check_answers(client, token=token))
     assert Enquiry.objects.count() == 1
 
 
-def test_tampered_answers_are_refused(client, real_data):
+def test_tampered_answers_are_refused(client, topics):
     check = check_answers(client)
     answers = hidden_value(check.content.decode(), "answers")
     response = client.post("/en/enquiries/send/", {"answers": answers[:-3] + "AAA"})
@@ -148,9 +146,7 @@ def test_tampered_answers_are_refused(client, real_data):
     assert Enquiry.objects.count() == 0
 
 
-def test_expired_form_is_shown_again_with_the_answers_and_a_fresh_token(
-    client, real_data, settings
-):
+def test_expired_form_is_shown_again_with_the_answers_and_a_fresh_token(client, topics, settings):
     check = check_answers(client)
     settings.ENQUIRY_FORM_MAX_AGE_SECONDS = -1
     response = send(client, check)
@@ -161,7 +157,7 @@ def test_expired_form_is_shown_again_with_the_answers_and_a_fresh_token(
     assert Enquiry.objects.count() == 0
 
 
-def test_honeypot_is_kept_as_spam_and_never_mailed(client, real_data):
+def test_honeypot_is_kept_as_spam_and_never_mailed(client, topics):
     response = check_answers(client, website="http://spam.example")
     assert response.status_code == 302
     enquiry = Enquiry.objects.get()
@@ -171,7 +167,7 @@ def test_honeypot_is_kept_as_spam_and_never_mailed(client, real_data):
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_a_form_sent_back_too_fast_is_kept_as_spam(client, real_data, settings):
+def test_a_form_sent_back_too_fast_is_kept_as_spam(client, topics, settings):
     settings.ENQUIRY_MIN_FILL_SECONDS = 60
     check_answers(client)
     enquiry = Enquiry.objects.get()
@@ -180,13 +176,13 @@ def test_a_form_sent_back_too_fast_is_kept_as_spam(client, real_data, settings):
     assert not enquiry.deliveries.exists()
 
 
-def test_honeypot_is_hidden_from_everyone(client, real_data):
+def test_honeypot_is_hidden_from_everyone(client, topics):
     html = client.get("/en/enquiries/new/").content.decode()
     assert re.search(r'<div class="honeypot" hidden>\s*<label for="id_website">', html)
     assert 'name="website" id="id_website" tabindex="-1"' in html
 
 
-def test_rate_limit_per_client(client, real_data, settings):
+def test_rate_limit_per_client(client, topics, settings):
     settings.ENQUIRY_RATE_LIMIT_PER_CLIENT = (2, 3600)
     for number in range(2):
         assert submit_enquiry(client, email=f"person{number}@example.net").status_code == 302
@@ -197,7 +193,7 @@ def test_rate_limit_per_client(client, real_data, settings):
     assert Enquiry.objects.count() == 2
 
 
-def test_rate_limit_per_email_address_across_clients(client, real_data, settings):
+def test_rate_limit_per_email_address_across_clients(client, topics, settings):
     settings.ENQUIRY_RATE_LIMIT_PER_EMAIL = (1, 3600)
     assert submit_enquiry(client, email="Same@Example.net").status_code == 302
     other_client_response = check_answers(client, email="same@example.net")
@@ -206,14 +202,14 @@ def test_rate_limit_per_email_address_across_clients(client, real_data, settings
     assert Enquiry.objects.count() == 1
 
 
-def test_oversized_request_body_is_refused_before_it_is_read(client, real_data, settings):
+def test_oversized_request_body_is_refused_before_it_is_read(client, topics, settings):
     settings.ENQUIRY_MAX_REQUEST_BYTES = 1000
     response = check_answers(client, message="x" * 2000)
     assert response.status_code == 413
     assert Enquiry.objects.count() == 0
 
 
-def test_csrf_is_enforced(real_data):
+def test_csrf_is_enforced(topics):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
@@ -233,7 +229,7 @@ def database_down():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_database_down_on_send_keeps_the_answers_and_says_so(client, real_data):
+def test_database_down_on_send_keeps_the_answers_and_says_so(client, topics):
     check = check_answers(client, message="Please <keep> this text")
     with database_down():
         response = send(client, check)
@@ -251,7 +247,7 @@ def test_database_down_on_send_keeps_the_answers_and_says_so(client, real_data):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_database_down_on_the_first_step_keeps_the_answers(client, real_data):
+def test_database_down_on_the_first_step_keeps_the_answers(client, topics):
     with database_down():
         response = check_answers(client, name="Maya", message="Still here")
     html = response.content.decode()
@@ -262,9 +258,9 @@ def test_database_down_on_the_first_step_keeps_the_answers(client, real_data):
     assert Enquiry.objects.count() == 0
 
 
-def test_confirmation_page_needs_a_valid_token(client, real_data):
+def test_confirmation_page_needs_a_valid_token(client, topics):
     assert client.get("/en/enquiries/sent/forged/").status_code == 404
 
 
-def test_get_is_not_allowed_on_send(client, real_data):
+def test_get_is_not_allowed_on_send(client, topics):
     assert client.get("/en/enquiries/send/").status_code == 405
