@@ -15,7 +15,7 @@ def render_select(field, attrs):
     current = "" if current is None else str(current)
     options = format_html_join(
         "",
-        "<option value=\"{}\"{}>{}</option>",
+        '<option value="{}"{}>{}</option>',
         (
             (str(value), " selected" if str(value) == current else "", label)
             for value, label in field.field.choices

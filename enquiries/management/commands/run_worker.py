@@ -4,7 +4,7 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,10 @@ class Command(BaseCommand):
                 signal.signal(signum, lambda *_args: stop.set())
         total = 0
         while not stop.is_set():
-            close_old_connections()
+            # Drop connections the database has closed or that are past CONN_MAX_AGE, as
+            # Django does between requests (not inside a transaction a caller holds open).
+            if not connection.in_atomic_block:
+                close_old_connections()
             handled = 0
             for job in jobs:
                 try:
