@@ -103,6 +103,14 @@ def rate_limited(request, email):
     )
 
 
+def too_many(request, wait):
+    response = render(
+        request, "enquiries/rate_limited.html", {"minutes": math.ceil(wait / 60)}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_request_body
@@ -135,6 +143,10 @@ def new_enquiry(request):
         valid = form.is_valid()
         if valid and form.spam_reason:
             # Kept for staff to review, never mailed; the sender sees the usual confirmation.
+            # Rate-limited like real enquiries, so robots cannot fill the database.
+            wait = rate_limited(request, form.cleaned_data["email"])
+            if wait:
+                return too_many(request, wait)
             enquiry, _created = form.save()
             return redirect_to_sent(enquiry)
     except DatabaseError:
@@ -171,14 +183,7 @@ def send_enquiry(request):
             return redirect_to_sent(existing)
         wait = rate_limited(request, form.cleaned_data["email"])
         if wait:
-            response = render(
-                request,
-                "enquiries/rate_limited.html",
-                {"minutes": math.ceil(wait / 60)},
-                status=429,
-            )
-            response["Retry-After"] = str(wait)
-            return response
+            return too_many(request, wait)
         form.spam_reason = str(payload.get("spam") or "")[:100]
         enquiry, _created = form.save()
     except DatabaseError:

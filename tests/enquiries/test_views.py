@@ -167,6 +167,16 @@ def test_honeypot_is_kept_as_spam_and_never_mailed(client, topics):
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_spam_is_rate_limited_too(client, topics, settings):
+    settings.ENQUIRY_RATE_LIMIT_PER_CLIENT = (2, 3600)
+    statuses = [
+        check_answers(client, website="x", email=f"bot{number}@example.net").status_code
+        for number in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    assert Enquiry.objects.count() == 2
+
+
 def test_a_form_sent_back_too_fast_is_kept_as_spam(client, topics, settings):
     settings.ENQUIRY_MIN_FILL_SECONDS = 60
     check_answers(client)
