@@ -1,6 +1,25 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
+
+    def ready(self):
+        from portal.history import register_history
+        from portal.models import Page
+        from portal.roles import sync_roles_after_migrate
+
+        register_history(Page)
+
+        # After every `migrate`, so that models added later join the roles (docs/admin.md).
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal-sync-roles")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with the portal's site as `admin.site` for every app."""
+
+    default = False
+    default_site = "portal.security.PortalAdminSite"
