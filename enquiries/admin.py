@@ -169,6 +169,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "mark_closed",
         "mark_spam",
         "mark_not_spam",
+        "retry_deliveries",
         "export_csv",
     )
 
@@ -297,6 +298,25 @@ class EnquiryAdmin(admin.ModelAdmin):
                 queued,
             )
             % {"count": queued},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Send their waiting or failed e-mails now"), permissions=["change"])
+    def retry_deliveries(self, request, queryset):
+        count = Delivery.objects.filter(
+            enquiry__in=queryset.filter(anonymised__isnull=True).exclude(
+                status=Enquiry.Status.SPAM
+            ),
+            state__in=[Delivery.State.PENDING, Delivery.State.FAILED],
+        ).update(state=Delivery.State.PENDING, next_attempt=timezone.now())
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d e-mail will be sent at the worker’s next round.",
+                "%(count)d e-mails will be sent at the worker’s next round.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 
