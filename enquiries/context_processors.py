@@ -1,6 +1,24 @@
+import logging
+
+from django.db import DatabaseError
+
 from enquiries.models import Division
+
+logger = logging.getLogger(__name__)
 
 
 def contact_division(request):
-    """The division named in every page's "For Enquiries" block, edited by staff."""
-    return {"contact_division": Division.objects.default}
+    """The division named in every page's "For Enquiries" block, edited by staff.
+
+    Looked up only when a template shows it, and never fatal: the enquiry form must still
+    render its "try again later" page while the database is down.
+    """
+
+    def default_division():
+        try:
+            return Division.objects.default()
+        except DatabaseError:
+            logger.warning("Could not load the default division", exc_info=True)
+            return None
+
+    return {"contact_division": default_division}

@@ -1,6 +1,23 @@
+import secrets
+from email.utils import make_msgid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from enquiries.working_days import working_days_before
+
+# Crockford's base32 without the letters people misread (I, L, O, U) or that spell words.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 10
+
+
+def new_reference():
+    """A reference such as ``7KQ2M-XW9RD``: 50 random bits, easy to read out on the phone."""
+    characters = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{characters[:5]}-{characters[5:]}"
 
 
 class DivisionQuerySet(models.QuerySet):
@@ -47,3 +64,292 @@ class Division(models.Model):
     @property
     def mailbox_list(self):
         return [line.strip() for line in self.mailboxes.splitlines() if line.strip()]
+
+
+class TopicQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Topic(models.Model):
+    """What an enquiry is about; decides which division receives it."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="topics", verbose_name=_("division")
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive topics are not offered on the form.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Enquiry.OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        cutoff = working_days_before(now or timezone.now(), settings.ENQUIRY_REPLY_WORKING_DAYS)
+        return self.open().filter(created__lt=cutoff)
+
+    def not_overdue(self, now=None):
+        return self.exclude(pk__in=self.overdue(now).values("pk"))
+
+    def due_for_anonymisation(self, now=None):
+        """Closed (or spam) enquiries untouched for the retention period, not yet anonymised."""
+        cutoff = (now or timezone.now()) - settings.ENQUIRY_RETENTION
+        return self.filter(
+            status__in=[Enquiry.Status.CLOSED, Enquiry.Status.SPAM],
+            status_changed__lt=cutoff,
+            anonymised__isnull=True,
+        )
+
+
+class Enquiry(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+        SPAM = "spam", _("Spam")
+
+    OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS)
+
+    reference = models.CharField(
+        _("reference"), max_length=11, unique=True, default=new_reference, editable=False
+    )
+    # The one-time key from the signed form: a second submit of the same form finds this row.
+    submission_key = models.UUIDField(_("submission key"), unique=True, editable=False)
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="enquiries", verbose_name=_("topic")
+    )
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        related_name="enquiries",
+        verbose_name=_("division"),
+        help_text=_("Where the enquiry was routed when it arrived."),
+    )
+    association = models.ForeignKey(
+        "directory.Association",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enquiries",
+        verbose_name=_("association concerned"),
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    reply_language = models.CharField(
+        _("reply language"), max_length=10, choices=settings.LANGUAGES
+    )
+    prefecture = models.ForeignKey(
+        "directory.Prefecture",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prefecture"),
+    )
+    message = models.TextField(_("message"), max_length=5000, blank=True)
+    privacy_notice_accepted = models.DateTimeField(
+        _("privacy notice accepted"),
+        help_text=_("When the resident confirmed they had read how their data is used."),
+    )
+    forwarding_consent = models.DateTimeField(
+        _("consent to forward to the association"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the resident did not agree to their enquiry being forwarded."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    status_changed = models.DateTimeField(_("status changed"), default=timezone.now)
+    spam_reason = models.CharField(_("why it was marked as spam"), max_length=100, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        limit_choices_to={"is_staff": True, "is_active": True},
+        related_name="assigned_enquiries",
+        verbose_name=_("assigned to"),
+    )
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("Staff only. Never sent to the resident.")
+    )
+    anonymised = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    created = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("enquiry")
+        verbose_name_plural = _("enquiries")
+
+    def __str__(self):
+        # Only the reference: this string is copied into the admin's log, which outlives
+        # the personal data.
+        return self.reference
+
+    @property
+    def is_overdue(self):
+        return Enquiry.objects.overdue().filter(pk=self.pk).exists()
+
+    def record_change(self, actor, field, old, new):
+        return self.events.create(
+            actor=actor, field=field, old_value=str(old or "")[:200], new_value=str(new or "")[:200]
+        )
+
+    def change_status(self, status, actor=None):
+        """Move to another status, recorded in the enquiry's history."""
+        if status == self.status:
+            return False
+        self.record_change(actor, "status", self.status, status)
+        self.status = status
+        self.status_changed = timezone.now()
+        self.save(update_fields=["status", "status_changed", "updated"])
+        if status == self.Status.SPAM:
+            self.deliveries.filter(state=Delivery.State.PENDING).update(
+                state=Delivery.State.CANCELLED
+            )
+        return True
+
+    def schedule_deliveries(self):
+        """Queue the division's copy and the resident's acknowledgement (not for spam)."""
+        if self.status == self.Status.SPAM:
+            return []
+        return [
+            Delivery.objects.get_or_create(enquiry=self, kind=kind)[0] for kind in Delivery.Kind
+        ]
+
+    def anonymise(self, now=None):
+        now = now or timezone.now()
+        self.name = ""
+        self.email = ""
+        self.phone = ""
+        self.message = ""
+        self.internal_notes = ""
+        self.anonymised = now
+        self.save(
+            update_fields=["name", "email", "phone", "message", "internal_notes", "anonymised"]
+        )
+        self.deliveries.update(recipients="", last_error="")
+        self.deliveries.exclude(state=Delivery.State.SENT).update(state=Delivery.State.CANCELLED)
+
+
+class EnquiryEvent(models.Model):
+    """One change a person (or the system, with no actor) made to an enquiry's workflow."""
+
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.CASCADE, related_name="events", verbose_name=_("enquiry")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    field = models.CharField(_("what changed"), max_length=30)
+    old_value = models.CharField(_("from"), max_length=200, blank=True)
+    new_value = models.CharField(_("to"), max_length=200, blank=True)
+    created = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self):
+        return f"{self.field}: {self.old_value} → {self.new_value}"
+
+    def _display(self, value):
+        if self.field == "status" and value in Enquiry.Status.values:
+            return Enquiry.Status(value).label
+        return value or "–"
+
+    @property
+    def old_display(self):
+        return self._display(self.old_value)
+
+    @property
+    def new_display(self):
+        return self._display(self.new_value)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(state=Delivery.State.PENDING, next_attempt__lte=now).filter(
+            Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+        )
+
+
+def new_message_id():
+    return make_msgid(idstring="enquiry", domain=settings.ENQUIRY_MESSAGE_ID_DOMAIN)
+
+
+class Delivery(models.Model):
+    """One e-mail in the transactional outbox, written in the same transaction as its enquiry.
+
+    The Message-ID is fixed when the row is created, so a message that has to be sent again
+    (see docs/enquiries.md, "the duplicate window") carries the same Message-ID.
+    """
+
+    class Kind(models.TextChoices):
+        DIVISION = "division", _("Copy to the division")
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement to the resident")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed; gave up")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("enquiry")
+    )
+    kind = models.CharField(_("message"), max_length=20, choices=Kind.choices)
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, unique=True, default=new_message_id, editable=False
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    recipients = models.TextField(_("sent to"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
+    leased_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent = models.DateTimeField(_("sent"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("e-mail delivery")
+        verbose_name_plural = _("e-mail deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "kind"], name="one_delivery_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.enquiry.reference} {self.get_kind_display()}"

@@ -265,6 +265,48 @@ LINKCHECK_WORKERS = int(env("LINKCHECK_WORKERS", "8"))
 LINKCHECK_ADMIN_MAX_ROWS = int(env("LINKCHECK_ADMIN_MAX_ROWS", "30"))
 LINKCHECK_ADMIN_DEADLINE = float(env("LINKCHECK_ADMIN_DEADLINE", "20"))
 
+# Enquiries (enquiries/, docs/enquiries.md) ------------------------------------------------
+
+# Staff promise a reply within this many working days (weekdays that are not Japanese
+# public holidays or the year-end closure); the acknowledgement says so and the admin flags
+# open enquiries older than that as overdue.
+ENQUIRY_REPLY_WORKING_DAYS = int(env("ENQUIRY_REPLY_WORKING_DAYS", "5"))
+# `manage.py anonymise_enquiries` (daily, from cron) strips the personal data of enquiries
+# closed (or marked spam) longer ago than this.
+ENQUIRY_RETENTION = timedelta(days=int(env("ENQUIRY_RETENTION_DAYS", "365")))
+# The division's copy is written in the staff's language; acknowledgements in the resident's.
+ENQUIRY_STAFF_LANGUAGE = env("ENQUIRY_STAFF_LANGUAGE", "ja")
+# Where staff open the admin; the division's copy links to the enquiry there.
+ENQUIRY_SITE_URL = env("ENQUIRY_SITE_URL", "http://127.0.0.1:8000")
+ENQUIRY_MESSAGE_ID_DOMAIN = env(
+    "ENQUIRY_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+)
+# Abuse resistance without a CAPTCHA: a form sent back faster than this is kept as spam; a
+# form older than the maximum age must be checked again; per-client and per-address limits
+# (count per window in seconds) use the cache; bigger request bodies are refused.
+ENQUIRY_MIN_FILL_SECONDS = int(env("ENQUIRY_MIN_FILL_SECONDS", "3"))
+ENQUIRY_FORM_MAX_AGE_SECONDS = int(env("ENQUIRY_FORM_MAX_AGE_SECONDS", str(60 * 60 * 24)))
+ENQUIRY_RATE_LIMIT_PER_CLIENT = (int(env("ENQUIRY_RATE_LIMIT_PER_CLIENT", "5")), 60 * 60)
+ENQUIRY_RATE_LIMIT_PER_EMAIL = (int(env("ENQUIRY_RATE_LIMIT_PER_EMAIL", "3")), 60 * 60)
+ENQUIRY_MAX_REQUEST_BYTES = int(env("ENQUIRY_MAX_REQUEST_BYTES", str(256 * 1024)))
+# The request.META key holding the client's address. Behind a proxy, set it to the header
+# the proxy overwrites (never one a client can set), e.g. HTTP_X_REAL_IP.
+ENQUIRY_CLIENT_ADDRESS_META = env("ENQUIRY_CLIENT_ADDRESS_META", "REMOTE_ADDR")
+# The outbox: retries back off exponentially from the base delay up to the ceiling, and give
+# up (the delivery shows as failed in the admin) after the last attempt. A worker holds a
+# message for the lease time; after that another worker may send it again.
+ENQUIRY_DELIVERY_MAX_ATTEMPTS = int(env("ENQUIRY_DELIVERY_MAX_ATTEMPTS", "12"))
+ENQUIRY_DELIVERY_BACKOFF_SECONDS = int(env("ENQUIRY_DELIVERY_BACKOFF_SECONDS", "60"))
+ENQUIRY_DELIVERY_BACKOFF_MAX_SECONDS = int(
+    env("ENQUIRY_DELIVERY_BACKOFF_MAX_SECONDS", str(6 * 60 * 60))
+)
+ENQUIRY_DELIVERY_LEASE_SECONDS = int(env("ENQUIRY_DELIVERY_LEASE_SECONDS", "300"))
+
+# `manage.py run_worker` runs each of these callables in turn (each returns how many items
+# it handled) and sleeps for the poll interval when none had anything to do.
+WORKER_JOBS = ["enquiries.outbox.deliver_due"]
+WORKER_POLL_SECONDS = float(env("WORKER_POLL_SECONDS", "5"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -14,4 +14,5 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("directory.urls")),
     path("pages/<slug:slug>/", views.page, name="page"),
+    path("enquiries/", include("enquiries.urls")),
 )

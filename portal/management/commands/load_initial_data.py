@@ -5,7 +5,15 @@ from django.core.management.base import BaseCommand
 
 from directory.models import Association
 
-FIXTURES = ("regions", "prefectures", "services", "languages", "associations", "divisions")
+FIXTURES = (
+    "regions",
+    "prefectures",
+    "services",
+    "languages",
+    "associations",
+    "divisions",
+    "topics",
+)
 
 
 class Command(BaseCommand):

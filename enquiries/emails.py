@@ -1,0 +1,120 @@
+"""The two e-mails an enquiry sends. Built when the worker sends them, never in a request."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from enquiries.models import Delivery, Division
+from enquiries.text import single_line_for_header
+from portal.i18n import bcp47, resolve_translation
+
+
+class NothingToSend(Exception):
+    """The delivery can never be sent (the enquiry was anonymised)."""
+
+
+class NoRecipients(Exception):
+    """No mailbox is configured yet; staff can add one and the retry will go out."""
+
+
+def division_recipients(enquiry):
+    mailboxes = enquiry.division.mailbox_list
+    if not mailboxes:
+        default = Division.objects.default()
+        mailboxes = default.mailbox_list if default else []
+    if not mailboxes:
+        raise NoRecipients(
+            _("No mailbox is set for %(division)s or the default division.")
+            % {"division": enquiry.division}
+        )
+    return mailboxes
+
+
+def build_message(delivery, connection=None):
+    enquiry = delivery.enquiry
+    if enquiry.anonymised:
+        raise NothingToSend("The enquiry has been anonymised.")
+    if delivery.kind == Delivery.Kind.DIVISION:
+        return division_message(delivery, connection)
+    return acknowledgement(delivery, connection)
+
+
+def _headers(delivery, language):
+    return {
+        "Message-ID": delivery.message_id,
+        "Content-Language": bcp47(language),
+        "X-Enquiry-Reference": delivery.enquiry.reference,
+    }
+
+
+def division_message(delivery, connection=None):
+    enquiry = delivery.enquiry
+    language = settings.ENQUIRY_STAFF_LANGUAGE
+    with translation.override(language):
+        topic = resolve_translation(enquiry.topic, "name", language)[0]
+        context = {
+            "enquiry": enquiry,
+            "topic": topic,
+            "association": (
+                resolve_translation(enquiry.association, "name", language)[0]
+                if enquiry.association
+                else ""
+            ),
+            "prefecture": (
+                resolve_translation(enquiry.prefecture, "name", language)[0]
+                if enquiry.prefecture
+                else ""
+            ),
+            "reply_language": dict(settings.LANGUAGES)[enquiry.reply_language],
+            "admin_url": settings.ENQUIRY_SITE_URL.rstrip("/")
+            + reverse("admin:enquiries_enquiry_change", args=[enquiry.pk]),
+        }
+        subject = _("[%(reference)s] Enquiry: %(topic)s") % {
+            "reference": enquiry.reference,
+            "topic": topic,
+        }
+        body = render_to_string("enquiries/email/division.txt", context)
+    return EmailMessage(
+        subject=single_line_for_header(subject),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=division_recipients(enquiry),
+        reply_to=[enquiry.email],
+        headers=_headers(delivery, language),
+        connection=connection,
+    )
+
+
+def acknowledgement(delivery, connection=None):
+    enquiry = delivery.enquiry
+    language = enquiry.reply_language
+    division = enquiry.division
+    with translation.override(language):
+        topic = resolve_translation(enquiry.topic, "name", language)[0]
+        context = {
+            "reference": enquiry.reference,
+            "topic": topic,
+            "reply_days": settings.ENQUIRY_REPLY_WORKING_DAYS,
+            "division_name": resolve_translation(division, "name", language)[0],
+            "organisation": resolve_translation(division, "organisation", language)[0],
+            "division": division,
+        }
+        subject = _("Your enquiry to CLAIR: reference %(reference)s") % {
+            "reference": enquiry.reference
+        }
+        body = render_to_string("enquiries/email/acknowledgement.txt", context)
+    headers = _headers(delivery, language)
+    # RFC 3834: an automatic message, so that auto-responders do not answer it.
+    headers["Auto-Submitted"] = "auto-generated"
+    return EmailMessage(
+        subject=single_line_for_header(subject),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[enquiry.email],
+        reply_to=[division.email] if division.email else None,
+        headers=headers,
+        connection=connection,
+    )

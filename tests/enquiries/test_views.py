@@ -1,0 +1,276 @@
+import re
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db import OperationalError
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.translation import check_for_language
+
+from enquiries.forms import issue_form_token
+from enquiries.models import Delivery, Enquiry
+from portal.models import Page
+from tests.enquiries.conftest import (
+    VALID_ANSWERS,
+    check_answers,
+    hidden_value,
+    send,
+    submit_enquiry,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# Django serves a language prefix only once it has a catalogue for it (check_for_language);
+# until the site's catalogues are compiled for Filipino and Sinhala, those two have none.
+SERVED_LANGUAGES = [code for code, _name in settings.LANGUAGES if check_for_language(code)]
+
+
+@pytest.mark.parametrize("language", SERVED_LANGUAGES)
+def test_form_renders_in_every_language_with_one_h1(client, topics, language):
+    response = client.get(f"/{language}/enquiries/new/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<h1") == 1
+    assert f'<option value="{language}" selected>' in html
+    assert f'href="/{language}/pages/privacy/"' in html
+    assert "Cache-Control" in response and "no-store" in response["Cache-Control"]
+
+
+def test_purpose_of_use_comes_before_the_first_field_and_links_to_the_privacy_page(client, topics):
+    Page.objects.create(slug="privacy", title_ja="個人情報", title_en="Privacy", is_published=True)
+    html = client.get("/en/enquiries/new/").content.decode()
+    assert html.index("How we use your information") < html.index("<select")
+    privacy_url = re.search(r'href="([^"]*privacy[^"]*)"', html).group(1)
+    assert client.get(privacy_url).status_code == 200
+
+
+def test_form_started_from_an_association_page_has_it_filled_in(client, real_data):
+    detail = client.get("/en/associations/yokohama-city/").content.decode()
+    link = re.search(r'href="([^"]*enquiries/new/\?association=[^"]*)"', detail).group(1)
+    assert link == "/en/enquiries/new/?association=yokohama-city"
+    html = client.get(link).content.decode()
+    assert '<option value="yokohama-city" selected>' in html
+
+
+def test_every_page_links_to_the_form(client, topics):
+    html = client.get("/ja/").content.decode()
+    assert 'href="/ja/enquiries/new/"' in html
+
+
+def test_errors_are_summarised_linked_repeated_and_keep_what_was_typed(client, topics):
+    response = check_answers(client, email="not-an-address", message="", name="Maya <b>G</b>")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html
+    start = html.index('<div class="error-summary"')
+    summary = html[start : html.index("</div>", start)]
+    assert 'role="alert"' in summary and "autofocus" in summary
+    assert '<a href="#id_email">' in summary and '<a href="#id_message">' in summary
+    # The summary comes first in the main content.
+    assert html.index('class="error-summary"') < html.index("<h1")
+    assert 'id="id_email-error"' in html and 'aria-invalid="true"' in html
+    assert 'value="not-an-address"' in html
+    assert 'value="Maya &lt;b&gt;G&lt;/b&gt;"' in html
+    assert Enquiry.objects.count() == 0
+
+
+def test_check_answers_shows_everything_then_send_stores_and_queues(client, real_data):
+    response = check_answers(client, association="yokohama-city", forwarding_consent="on")
+    html = response.content.decode()
+    assert "Check your answers" in html
+    assert "Where can I learn Japanese in Yokohama?" in html
+    assert "नेपाली" in html
+    assert Enquiry.objects.count() == 0, "nothing is stored before the resident confirms"
+
+    sent = send(client, response)
+    assert sent.status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert enquiry.association.slug == "yokohama-city"
+    assert enquiry.forwarding_consent is not None
+    assert enquiry.privacy_notice_accepted is not None
+    assert enquiry.division.is_default
+    assert enquiry.reply_language == "ne"
+    assert enquiry.prefecture_id == "14"
+    assert enquiry.status == Enquiry.Status.NEW
+    assert sorted(enquiry.deliveries.values_list("kind", flat=True)) == [
+        "acknowledgement",
+        "division",
+    ]
+
+    confirmation = client.get(sent["Location"])
+    assert confirmation.status_code == 200
+    assert f'id="reference">{enquiry.reference}<' in confirmation.content.decode()
+
+
+def test_forwarding_consent_is_not_recorded_without_an_association(client, topics):
+    submit_enquiry(client, forwarding_consent="on")
+    assert Enquiry.objects.get().forwarding_consent is None
+
+
+def test_change_goes_back_to_the_form_with_the_answers_and_focus_on_the_field(client, topics):
+    check = check_answers(client)
+    response = client.post(
+        "/en/enquiries/new/",
+        {"answers": hidden_value(check.content.decode(), "answers"), "change": "email"},
+    )
+    html = response.content.decode()
+    assert 'value="maya@example.net"' in html
+    email_input = re.search(r"<input[^>]*id=\"id_email\"[^>]*>", html).group(0)
+    assert "autofocus" in email_input
+    assert "Where can I learn Japanese in Yokohama?</textarea>" in html
+    assert 'class="error-summary"' not in html
+
+
+def test_double_submit_creates_one_enquiry(client, topics):
+    check = check_answers(client)
+    first = send(client, check)
+    second = send(client, check)
+    assert Enquiry.objects.count() == 1
+    assert Delivery.objects.count() == 2
+    assert first["Location"] == second["Location"]
+
+
+def test_resubmitting_step_one_with_the_same_token_still_creates_one_enquiry(client, topics):
+    token = issue_form_token()
+    send(client, check_answers(client, token=token))
+    send(client, check_answers(client, token=token))
+    assert Enquiry.objects.count() == 1
+
+
+def test_tampered_answers_are_refused(client, topics):
+    check = check_answers(client)
+    answers = hidden_value(check.content.decode(), "answers")
+    response = client.post("/en/enquiries/send/", {"answers": answers[:-3] + "AAA"})
+    assert response.status_code == 400
+    assert Enquiry.objects.count() == 0
+
+
+def test_expired_form_is_shown_again_with_the_answers_and_a_fresh_token(client, topics, settings):
+    check = check_answers(client)
+    settings.ENQUIRY_FORM_MAX_AGE_SECONDS = -1
+    response = send(client, check)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "open for too long" in html
+    assert 'value="maya@example.net"' in html
+    assert Enquiry.objects.count() == 0
+
+
+def test_honeypot_is_kept_as_spam_and_never_mailed(client, topics):
+    response = check_answers(client, website="http://spam.example")
+    assert response.status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert enquiry.status == Enquiry.Status.SPAM
+    assert enquiry.spam_reason == "honeypot"
+    assert not enquiry.deliveries.exists()
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_spam_is_rate_limited_too(client, topics, settings):
+    settings.ENQUIRY_RATE_LIMIT_PER_CLIENT = (2, 3600)
+    statuses = [
+        check_answers(client, website="x", email=f"bot{number}@example.net").status_code
+        for number in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    assert Enquiry.objects.count() == 2
+
+
+def test_a_form_sent_back_too_fast_is_kept_as_spam(client, topics, settings):
+    settings.ENQUIRY_MIN_FILL_SECONDS = 60
+    check_answers(client)
+    enquiry = Enquiry.objects.get()
+    assert enquiry.status == Enquiry.Status.SPAM
+    assert enquiry.spam_reason == "sent too fast"
+    assert not enquiry.deliveries.exists()
+
+
+def test_honeypot_is_hidden_from_everyone(client, topics):
+    html = client.get("/en/enquiries/new/").content.decode()
+    assert re.search(r'<div class="honeypot" hidden>\s*<label for="id_website">', html)
+    assert 'name="website" id="id_website" tabindex="-1"' in html
+
+
+def test_rate_limit_per_client(client, topics, settings):
+    settings.ENQUIRY_RATE_LIMIT_PER_CLIENT = (2, 3600)
+    for number in range(2):
+        assert submit_enquiry(client, email=f"person{number}@example.net").status_code == 302
+    response = submit_enquiry(client, email="third@example.net")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Too many enquiries" in response.content.decode()
+    assert Enquiry.objects.count() == 2
+
+
+def test_rate_limit_per_email_address_across_clients(client, topics, settings):
+    settings.ENQUIRY_RATE_LIMIT_PER_EMAIL = (1, 3600)
+    assert submit_enquiry(client, email="Same@Example.net").status_code == 302
+    other_client_response = check_answers(client, email="same@example.net")
+    response = send(client, other_client_response, REMOTE_ADDR="192.0.2.9")
+    assert response.status_code == 429
+    assert Enquiry.objects.count() == 1
+
+
+def test_oversized_request_body_is_refused_before_it_is_read(client, topics, settings):
+    settings.ENQUIRY_MAX_REQUEST_BYTES = 1000
+    response = check_answers(client, message="x" * 2000)
+    assert response.status_code == 413
+    assert Enquiry.objects.count() == 0
+
+
+def test_csrf_is_enforced(topics):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        "/en/enquiries/new/", {**VALID_ANSWERS, "form_token": issue_form_token()}
+    )
+    assert response.status_code == 403
+
+
+def database_down():
+    """Every query fails as if the database server had gone away."""
+    return mock.patch.object(
+        BaseDatabaseWrapper,
+        "cursor",
+        side_effect=OperationalError("could not connect to server"),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_down_on_send_keeps_the_answers_and_says_so(client, topics):
+    check = check_answers(client, message="Please <keep> this text")
+    with database_down():
+        response = send(client, check)
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "<title>Error: " in html
+    assert "We cannot accept your enquiry right now" in html
+    assert "Please &lt;keep&gt; this text" in html
+    assert "maya@example.net" in html
+    assert hidden_value(html, "answers")
+    assert Enquiry.objects.count() == 0
+    # Once the database is back, the same page sends the enquiry.
+    assert send(client, response).status_code == 302
+    assert Enquiry.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_down_on_the_first_step_keeps_the_answers(client, topics):
+    with database_down():
+        response = check_answers(client, name="Maya", message="Still here")
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "We cannot accept your enquiry right now" in html
+    assert 'value="Maya"' in html and "Still here</textarea>" in html
+    assert '<input type="hidden" name="topic" value="1"' in html
+    assert Enquiry.objects.count() == 0
+
+
+def test_confirmation_page_needs_a_valid_token(client, topics):
+    assert client.get("/en/enquiries/sent/forged/").status_code == 404
+
+
+def test_get_is_not_allowed_on_send(client, topics):
+    assert client.get("/en/enquiries/send/").status_code == 405
