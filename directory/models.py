@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
@@ -27,6 +27,14 @@ class Region(models.Model):
         return self.name
 
 
+class PrefectureQuerySet(models.QuerySet):
+    def with_association_counts(self):
+        """Each prefecture with `association_count`: its published associations, any level."""
+        return self.annotate(
+            association_count=Count("associations", filter=Q(associations__is_published=True))
+        )
+
+
 class Prefecture(models.Model):
     code = models.CharField(
         _("JIS X 0401 code"),
@@ -39,6 +47,8 @@ class Prefecture(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="prefectures", verbose_name=_("region")
     )
+
+    objects = PrefectureQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -99,6 +109,14 @@ class AssociationQuerySet(models.QuerySet):
     def in_directory_order(self):
         """CLAIR's page order: by region, prefectural bodies first, then the page's position."""
         return self.order_by("prefecture__region__order", "-level", "display_order", "pk")
+
+    def serving(self, prefecture_codes, city_codes):
+        """The prefectural associations of these prefectures and those of these designated
+        cities (JIS X 0402 codes): who serves the people living there."""
+        return self.filter(
+            Q(level=Association.Level.PREFECTURE, prefecture__in=prefecture_codes)
+            | Q(level=Association.Level.DESIGNATED_CITY, municipality_code__in=city_codes)
+        )
 
     def search(self, query):
         terms = normalize_for_search(query).split()

@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site_languages",
+                "portal.context_processors.site_chrome",
                 "enquiries.context_processors.contact_division",
             ],
         },
@@ -199,6 +200,12 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": CONTENT_FALLBACK, **CONTENT_FA
 # Listing page size: all 63 real associations fit on one page, grouped by region like
 # CLAIR's own page; larger data sets paginate.
 DIRECTORY_PAGE_SIZE = int(env("DIRECTORY_PAGE_SIZE", "100"))
+
+# Open data (portal/views.py, directory/open_data.py): the licence stated on the open-data
+# page and inside every export. CLAIR decides the licence; CC BY 4.0 is compatible with the
+# Japanese government's standard terms of use for open data.
+OPEN_DATA_LICENCE_NAME = env("OPEN_DATA_LICENCE_NAME", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
 
 LOGGING = {
     "version": 1,

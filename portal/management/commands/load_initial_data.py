@@ -3,7 +3,15 @@ from django.core.management.base import BaseCommand
 
 from directory.models import Association
 
-FIXTURES = ("regions", "prefectures", "services", "languages", "associations", "divisions")
+FIXTURES = (
+    "regions",
+    "prefectures",
+    "services",
+    "languages",
+    "associations",
+    "divisions",
+    "pages",
+)
 
 
 class Command(BaseCommand):
