@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from directory.readings import places_read_as
 from directory.text import normalize_for_search
 
 
@@ -122,7 +123,14 @@ class AssociationQuerySet(models.QuerySet):
         terms = normalize_for_search(query).split()
         condition = Q()
         for term in terms:
-            condition &= Q(search_text__contains=term)
+            term_condition = Q(search_text__contains=term)
+            # A place name typed in kana ("よこはま") finds the associations of that place.
+            prefecture_codes, city_codes = places_read_as(term)
+            if prefecture_codes:
+                term_condition |= Q(prefecture__in=prefecture_codes)
+            if city_codes:
+                term_condition |= Q(municipality_code__in=city_codes)
+            condition &= term_condition
         return self.filter(condition)
 
 
