@@ -70,7 +70,7 @@ def _estimated_width(text, font_size=LABEL_FONT_SIZE):
     for character in text:
         if unicodedata.combining(character) or unicodedata.category(character) == "Mn":
             continue
-        width += 1.0 if unicodedata.east_asian_width(character) in {"W", "F"} else 0.6
+        width += 1.0 if unicodedata.east_asian_width(character) in {"W", "F"} else 0.5
     return width * font_size
 
 
