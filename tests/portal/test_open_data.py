@@ -130,12 +130,12 @@ def test_detail_page_has_schema_org_json_ld(client, real_data):
 
 
 def test_json_ld_cannot_break_out_of_its_script_element(client, real_data):
-    Association.objects.filter(slug="kyoto").update(short_name="</script><script>alert(1)</script>")
+    Association.objects.filter(slug="kyoto").update(name_en="</script><script>alert(1)</script>")
     html = client.get("/en/associations/kyoto/").content.decode()
     block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in block
     assert "\\u003C/script\\u003E" in block
-    assert json.loads(block)["alternateName"][-1] == "</script><script>alert(1)</script>"
+    assert json.loads(block)["name"] == "</script><script>alert(1)</script>"
 
 
 @pytest.fixture
