@@ -6,10 +6,11 @@ the real data into the transactional test database; `assert_no_third_party_reque
 """
 
 import os
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+
+from tests.browser.network import record_external_requests
 
 # Playwright runs its own event loop in this thread; Django's ORM calls from the live
 # server's thread and from fixtures are synchronous and safe here.
@@ -41,20 +42,4 @@ def browser_data(transactional_db):
 @pytest.fixture
 def external_requests(page, live_server):
     """Every request the page makes to a host other than the live server's."""
-    own = urlsplit(live_server.url).netloc
-    seen = []
-
-    def record(request):
-        parts = urlsplit(request.url)
-        if parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc != own:
-            seen.append(request.url)
-
-    page.on("request", record)
-    # Nothing outside this machine is reachable; fail fast rather than wait for a timeout.
-    page.route(
-        lambda url: (
-            urlsplit(url).netloc not in {own, ""} and urlsplit(url).scheme in {"http", "https"}
-        ),
-        lambda route: route.abort(),
-    )
-    return seen
+    return record_external_requests(page, live_server.url)

@@ -8,6 +8,7 @@ To cover a new page type, add one (name, path) row to PUBLIC_PAGES.
 import pytest
 
 from tests.browser.axe import axe_violations
+from tests.browser.network import record_external_requests
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -128,7 +129,9 @@ def test_keyboard_only_journey_search_filter_open(
     assert external_requests == []
 
 
-def test_keyboard_reaches_every_prefecture_on_the_map(page, live_server, browser_data):
+def test_keyboard_reaches_every_prefecture_on_the_map(
+    page, live_server, browser_data, external_requests
+):
     page.goto(f"{live_server.url}/en/map/")
     first = _tab_to(page, lambda f: (f["href"] or "").endswith("?prefecture=01"))
     assert first["indicator"]
@@ -141,6 +144,7 @@ def test_keyboard_reaches_every_prefecture_on_the_map(page, live_server, browser
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/en/associations/?prefecture=" in page.url
+    assert external_requests == []
 
 
 REFLOW_PAGES = [
@@ -164,18 +168,21 @@ def test_pages_reflow_without_horizontal_scrolling(
     context = browser.new_context(viewport={"width": width, "height": 800})
     context.add_cookies([{"name": "text_size", "value": text_size, "url": live_server.url}])
     page = context.new_page()
+    external_requests = record_external_requests(page, live_server.url)
     for path in REFLOW_PAGES:
         page.goto(live_server.url + path)
         scroll_width, client_width = page.evaluate(
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert scroll_width <= client_width, (path, scroll_width, client_width)
+    assert external_requests == []
     context.close()
 
 
 def test_text_size_works_without_javascript_and_persists(browser, live_server, browser_data):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
+    external_requests = record_external_requests(page, live_server.url)
     page.goto(f"{live_server.url}/en/associations/?region=kanto")
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "16px"
     with page.expect_navigation():
@@ -186,12 +193,14 @@ def test_text_size_works_without_javascript_and_persists(browser, live_server, b
     page.goto(f"{live_server.url}/ja/map/")
     assert page.locator("html.text-size-larger").count() == 1
     assert page.locator('.text-size a[aria-current="true"]').count() == 1
+    assert external_requests == []
     context.close()
 
 
-def test_print_hides_the_site_controls(page, live_server, browser_data):
+def test_print_hides_the_site_controls(page, live_server, browser_data, external_requests):
     page.goto(f"{live_server.url}/en/associations/yokohama-city/")
     page.emulate_media(media="print")
     assert not page.locator(".site-tools").is_visible()
     assert not page.locator(".main-nav").is_visible()
     assert page.locator("h1").is_visible()
+    assert external_requests == []
