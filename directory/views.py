@@ -19,6 +19,17 @@ def repeated_parameter_messages(query):
     ]
 
 
+def filter_error_messages(filterset):
+    if not filterset.is_bound or filterset.is_valid():
+        return []
+    return [
+        _("%(field)s: %(error)s This filter was not applied.")
+        % {"field": filterset.form.fields[name].label, "error": " ".join(errors)}
+        for name, errors in filterset.form.errors.items()
+        if name != "q"
+    ]
+
+
 def association_list(request):
     filterset = AssociationFilter(
         request.GET or None, queryset=Association.objects.published().in_directory_order()
@@ -38,6 +49,7 @@ def association_list(request):
             "active_filters": filterset.active_filters(),
             "page_obj": page,
             "notices": notices,
+            "filter_errors": filter_error_messages(filterset),
             "query_without_page": query_without_page.urlencode(),
         },
     )

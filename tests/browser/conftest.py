@@ -8,7 +8,8 @@ the real data into the transactional test database; `assert_no_third_party_reque
 import os
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import install_real_data
 
 from tests.browser.network import record_external_requests
 
@@ -36,7 +37,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def browser_data(transactional_db):
-    call_command("load_initial_data", verbosity=0)
+    install_real_data()
 
 
 @pytest.fixture
