@@ -11,6 +11,7 @@ FIXTURES = (
     "associations",
     "divisions",
     "pages",
+    "resource_links",
 )
 
 
