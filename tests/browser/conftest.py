@@ -9,9 +9,8 @@ import os
 
 import pytest
 
-from tests.conftest import install_real_data
-
 from tests.browser.network import record_external_requests
+from tests.conftest import install_real_data
 
 # Playwright runs its own event loop in this thread; Django's ORM calls from the live
 # server's thread and from fixtures are synchronous and safe here.
