@@ -5,12 +5,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from directory.readings import places_read_as
 from directory.text import normalize_for_search
 from directory.validation import normalize_phone_number, normalize_postal_code
 from portal.i18n import translated_expression
@@ -35,6 +36,14 @@ class Region(models.Model):
         return self.name
 
 
+class PrefectureQuerySet(models.QuerySet):
+    def with_association_counts(self):
+        """Each prefecture with `association_count`: its published associations, any level."""
+        return self.annotate(
+            association_count=Count("associations", filter=Q(associations__is_published=True))
+        )
+
+
 class Prefecture(models.Model):
     code = models.CharField(
         _("JIS X 0401 code"),
@@ -47,6 +56,8 @@ class Prefecture(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="prefectures", verbose_name=_("region")
     )
+
+    objects = PrefectureQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -142,11 +153,26 @@ class AssociationQuerySet(models.QuerySet):
             "prefecture__region__order", "display_name", "pk"
         )
 
+    def serving(self, prefecture_codes, city_codes):
+        """The prefectural associations of these prefectures and those of these designated
+        cities (JIS X 0402 codes): who serves the people living there."""
+        return self.filter(
+            Q(level=Association.Level.PREFECTURE, prefecture__in=prefecture_codes)
+            | Q(level=Association.Level.DESIGNATED_CITY, municipality_code__in=city_codes)
+        )
+
     def search(self, query):
         terms = normalize_for_search(query).split()
         condition = Q()
         for term in terms:
-            condition &= Q(search_text__contains=term)
+            term_condition = Q(search_text__contains=term)
+            # A place name typed in kana ("よこはま") finds the associations of that place.
+            prefecture_codes, city_codes = places_read_as(term)
+            if prefecture_codes:
+                term_condition |= Q(prefecture__in=prefecture_codes)
+            if city_codes:
+                term_condition |= Q(municipality_code__in=city_codes)
+            condition &= term_condition
         return self.filter(condition)
 
 

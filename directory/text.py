@@ -14,3 +14,16 @@ def normalize_for_search(text):
     folded = unicodedata.normalize("NFKC", text or "").casefold()
     folded = folded.translate(_KATAKANA_TO_HIRAGANA)
     return " ".join(folded.split())
+
+
+def fold_with_offsets(text):
+    """The folded form of `text` (as normalize_for_search, without collapsing spaces), and for
+    each folded character the index of the original character it came from, so that a match
+    found in the folded text can be highlighted in the original."""
+    folded = []
+    offsets = []
+    for index, character in enumerate(text or ""):
+        for piece in unicodedata.normalize("NFKC", character).casefold():
+            folded.append(piece.translate(_KATAKANA_TO_HIRAGANA))
+            offsets.append(index)
+    return "".join(folded), offsets

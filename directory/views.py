@@ -4,7 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from directory.filters import AssociationFilter
+from directory.forms import PostalCodeForm
 from directory.models import Association
+from directory.postal import find_places, format_postal_code, serving_areas
 from portal.preview import mark_as_preview
 
 SINGLE_VALUED_PARAMETERS = (
@@ -69,3 +71,18 @@ def association_detail(request, slug):
     )
     response = render(request, "directory/association_detail.html", {"association": association})
     return mark_as_preview(response, association)
+
+
+def serving(request):
+    """Which associations serve me? From a postal code to the associations for that address."""
+    form = PostalCodeForm(request.GET or None)
+    areas = None
+    postal_code = None
+    if form.is_valid():
+        postal_code = format_postal_code(form.cleaned_data["postal_code"])
+        areas = serving_areas(find_places(form.cleaned_data["postal_code"]))
+    return render(
+        request,
+        "directory/serving.html",
+        {"form": form, "areas": areas, "postal_code": postal_code},
+    )

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site_languages",
+                "portal.context_processors.site_chrome",
                 "enquiries.context_processors.contact_division",
             ],
         },
@@ -306,6 +307,11 @@ ENQUIRY_DELIVERY_LEASE_SECONDS = int(env("ENQUIRY_DELIVERY_LEASE_SECONDS", "300"
 # it handled) and sleeps for the poll interval when none had anything to do.
 WORKER_JOBS = ["enquiries.outbox.deliver_due"]
 WORKER_POLL_SECONDS = float(env("WORKER_POLL_SECONDS", "5"))
+# Open data (portal/views.py, directory/open_data.py): the licence stated on the open-data
+# page and inside every export. CLAIR decides the licence; CC BY 4.0 is compatible with the
+# Japanese government's standard terms of use for open data.
+OPEN_DATA_LICENCE_NAME = env("OPEN_DATA_LICENCE_NAME", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,26 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from portal import views
+from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
     # Staff choose their language in the admin itself, so its URLs carry no prefix.
     path("admin/language/", views.admin_language, name="admin-language"),
     path("admin/", admin.site.urls),
+    # --- Site-wide, language-independent addresses (portal) ---
+    path("open-data/", views.open_data_redirect, name="open-data-redirect"),
+    path("open-data/", include("directory.open_data_urls")),
+    path("text-size/", views.set_text_size, name="text-size"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "sitemap.xml"},
+        name="sitemap",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
@@ -15,4 +28,8 @@ urlpatterns += i18n_patterns(
     path("", include("directory.urls")),
     path("pages/<slug:slug>/", views.page, name="page"),
     path("enquiries/", include("enquiries.urls")),
+    # --- Site search, map and open data (portal) ---
+    path("search/", views.search, name="search"),
+    path("map/", views.prefecture_map_page, name="map"),
+    path("open-data/", views.open_data, name="open-data"),
 )

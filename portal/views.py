@@ -1,14 +1,36 @@
 from django.conf import settings
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import get_language_from_request
+from django.views.decorators.http import require_GET, require_POST
 
-from directory.models import Association, Region
+from directory.models import Association, Prefecture, Region
+from portal import prefecture_map
+from portal import search as site_search
+from portal.i18n import resolve_translation
 from portal.middleware import ADMIN_LANGUAGE_COOKIE
 from portal.models import Page, StaffPreferences
 from portal.preview import mark_as_preview
+from portal.text_size import COOKIE_MAX_AGE, COOKIE_NAME, DEFAULT, TEXT_SIZES
+
+
+def _map_context():
+    prefectures = list(
+        Prefecture.objects.with_association_counts()
+        .select_related("region")
+        .order_by("region__order", "code")
+    )
+    return {
+        "map_tiles": prefecture_map.tiles(
+            prefectures, lambda prefecture: resolve_translation(prefecture, "name")[0]
+        ),
+        "map_view_box": prefecture_map.view_box(),
+        "map_prefectures": prefectures,
+    }
 
 
 def home(request):
@@ -18,13 +40,18 @@ def home(request):
         {
             "association_count": Association.objects.published().count(),
             "regions": Region.objects.all(),
+            **_map_context(),
         },
     )
 
 
 def page(request, slug):
     content_page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
-    response = render(request, "portal/page.html", {"page": content_page})
+    response = render(
+        request,
+        "portal/page.html",
+        {"page": content_page, "links": content_page.links.for_page()},
+    )
     return mark_as_preview(response, content_page)
 
 
@@ -56,3 +83,82 @@ def admin_language(request):
         samesite="Lax",
     )
     return response
+
+
+def search(request):
+    query, truncated = site_search.clean_query(request.GET.get("q", ""))
+    terms = site_search.search_terms(query)
+    associations = site_search.search_associations(terms)
+    pages = site_search.search_pages(terms)
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "query": query,
+            "searched": "q" in request.GET,
+            "has_terms": bool(terms),
+            "truncated": truncated,
+            "max_query_length": site_search.MAX_QUERY_LENGTH,
+            "association_results": associations,
+            "page_results": pages,
+            "result_count": len(associations) + len(pages),
+        },
+    )
+
+
+def prefecture_map_page(request):
+    return render(request, "portal/map.html", _map_context())
+
+
+@require_GET
+def set_text_size(request):
+    """Remember the text size and go back: plain links, so it works without JavaScript."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    response = redirect(next_url)
+    size = request.GET.get("size")
+    if size == DEFAULT:
+        response.delete_cookie(COOKIE_NAME, samesite="Lax")
+    elif size in TEXT_SIZES:
+        response.set_cookie(
+            COOKIE_NAME,
+            size,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    add_never_cache_headers(response)
+    return response
+
+
+def open_data(request):
+    return render(
+        request,
+        "portal/open_data.html",
+        {
+            "association_count": Association.objects.published().count(),
+            "licence_name": settings.OPEN_DATA_LICENCE_NAME,
+            "licence_url": settings.OPEN_DATA_LICENCE_URL,
+        },
+    )
+
+
+def open_data_redirect(request):
+    """/open-data/ (the address people cite) → the page in the visitor's language."""
+    with translation.override(get_language_from_request(request)):
+        return redirect("open-data")
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Disallow: {reverse('text-size')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

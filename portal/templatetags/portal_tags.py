@@ -1,4 +1,7 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -70,3 +73,17 @@ def markdown(text):
 @register.filter(name="bcp47")
 def bcp47_filter(language_code):
     return bcp47(language_code)
+
+
+# As django.utils.html.json_script: <, > and & escaped, so the data can never close the
+# <script> element or open a comment, whatever staff type into a field.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data):
+    """A `<script type="application/ld+json">` data block (not executable script)."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped above
+    )

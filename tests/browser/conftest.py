@@ -6,10 +6,10 @@ the real data into the transactional test database; `assert_no_third_party_reque
 """
 
 import os
-from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.network import record_external_requests
 from tests.conftest import install_real_data
 
 # Playwright runs its own event loop in this thread; Django's ORM calls from the live
@@ -42,20 +42,4 @@ def browser_data(transactional_db):
 @pytest.fixture
 def external_requests(page, live_server):
     """Every request the page makes to a host other than the live server's."""
-    own = urlsplit(live_server.url).netloc
-    seen = []
-
-    def record(request):
-        parts = urlsplit(request.url)
-        if parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc != own:
-            seen.append(request.url)
-
-    page.on("request", record)
-    # Nothing outside this machine is reachable; fail fast rather than wait for a timeout.
-    page.route(
-        lambda url: (
-            urlsplit(url).netloc not in {own, ""} and urlsplit(url).scheme in {"http", "https"}
-        ),
-        lambda route: route.abort(),
-    )
-    return seen
+    return record_external_requests(page, live_server.url)

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.browser.axe import axe_violations
+from tests.browser.network import record_external_requests
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,6 +19,7 @@ def test_listing_is_accessible_and_self_contained(
 def test_filter_by_keyboard_without_javascript(browser, live_server, browser_data):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
+    external_requests = record_external_requests(page, live_server.url)
     page.goto(f"{live_server.url}/en/associations/")
     page.select_option("#filter-region", "kanto")
     page.locator("#filter-q").focus()
@@ -34,4 +36,5 @@ def test_filter_by_keyboard_without_javascript(browser, live_server, browser_dat
         ).click()
     assert page.url.endswith("/en/associations/yokohama-city/")
     assert page.locator("h1").inner_text().startswith("Yokohama Association")
+    assert external_requests == []
     context.close()

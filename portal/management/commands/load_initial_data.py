@@ -13,6 +13,8 @@ FIXTURES = (
     "associations",
     "divisions",
     "topics",
+    "pages",
+    "resource_links",
 )
 
 

