@@ -77,8 +77,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every response (static files and error pages too) gets the headers.
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside sessions and CSRF: it must see any cookie they set, so as never to store it.
+    "portal.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,7 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+# The benchmark (scripts/bench.py) adds a trivial view through its own URLconf.
+ROOT_URLCONF = env("ROOT_URLCONF", "portal.urls")
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -109,8 +114,14 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections: a sync gunicorn worker serves one request at a time, so one
+# connection per worker is a pool of the right size (see docs/deploy.md).
 if PRODUCTION:
-    DATABASES = {"default": dj_database_url.parse(required("DATABASE_URL"), conn_max_age=600)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            required("DATABASE_URL"), conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "600"))
+        )
+    }
 else:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -129,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -168,12 +179,41 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Load balancers probe nodes over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Cache and sessions --------------------------------------------------------------------
+
+# Redis when REDIS_URL (or CACHE_URL) is set: one cache shared by every web and worker node
+# for pages, sessions and rate limits. Otherwise a per-process memory cache, which is right
+# for development and tests but not for several processes (see docs/deploy.md).
+CACHE_URL = env("REDIS_URL") or env("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
+            # Fail fast: a slow Redis must not hold every worker (pages then come from the DB).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    # Sessions (staff only) read from Redis and survive its restart in the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "portal",
+        }
+    }
 
 # --- Internationalisation ------------------------------------------------------------------
 
@@ -200,9 +240,24 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": CONTENT_FALLBACK, **CONTENT_FA
 # CLAIR's own page; larger data sets paginate.
 DIRECTORY_PAGE_SIZE = int(env("DIRECTORY_PAGE_SIZE", "100"))
 
+# Public pages (the language-prefixed URLs) kept in the shared cache, per URL with its query
+# string, until staff change content (portal/caching.py) or this many seconds pass. Off by
+# default without a shared cache: a per-process cache could not be invalidated everywhere.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if PRODUCTION and CACHE_URL else "0"))
+# How long browsers and proxies may reuse a public page before revalidating it (ETag).
+PUBLIC_PAGE_MAX_AGE = int(env("PUBLIC_PAGE_MAX_AGE", "300" if PRODUCTION else "0"))
+# Apps (or "app.Model") whose changes are shown on public pages and so empty the page cache.
+PAGE_CACHE_CONTENT_MODELS = ["directory", "portal", "enquiries.Division", "admin.LogEntry"]
+
+# One JSON object per line in production (portal/log.py), readable text in development.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "portal.log.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }

@@ -7,6 +7,7 @@ from portal import views
 urlpatterns = [
     # Staff choose their language in the admin itself, so its URLs carry no prefix.
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -14,3 +15,5 @@ urlpatterns += i18n_patterns(
     path("", include("directory.urls")),
     path("pages/<slug:slug>/", views.page, name="page"),
 )
+
+handler500 = "portal.views.server_error"
