@@ -2,6 +2,7 @@ import gzip
 
 import pytest
 from django.conf.urls.i18n import i18n_patterns
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
@@ -168,3 +169,10 @@ def test_pages_that_set_a_cookie_are_never_cached(client, db, page_cache, settin
 def test_unprefixed_urls_are_not_page_cached(client, db, page_cache):
     response = client.get("/healthz")
     assert "public" not in response["Cache-Control"]
+
+
+def test_a_release_clears_the_page_cache(client, real_data, page_cache):
+    client.get(LISTING)
+    Association.objects.filter(slug="hokkaido").update(is_published=False)
+    call_command("clear_page_cache", verbosity=0)
+    assert "62 International Associations" in client.get(LISTING).content.decode()
