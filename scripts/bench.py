@@ -409,6 +409,8 @@ def main():
             manage("load_initial_data", "-v0", env=env)
             if total:
                 manage("generate_associations", str(total), "--total", env=env)
+            # Planner statistics, as autovacuum would have gathered on a live database.
+            pg.psql("-c", "VACUUM ANALYZE", database=f"portal_{dataset}")
             if not (work / "static").exists():
                 manage("collectstatic", "--noinput", "-v0", env=env)
             count = pg.psql(
