@@ -15,6 +15,7 @@ import platform
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -171,21 +172,58 @@ def enquiry_post(base, path):
     return lua
 
 
-def measure(base, name, path, args, *, cache, lua="", baseline=None, warm=True):
-    url = base + path
-    if warm:
+class Scenario:
+    def __init__(self, name, path, cache, lua="", connections=None):
+        self.name, self.path, self.cache, self.lua = name, path, cache, lua
+        self.connections = connections
+        self.rounds = []
+
+
+def measure(base, scenarios, args, baseline_rate=None):
+    """Run the scenarios in turn, one second each, for `args.duration` rounds, and merge.
+
+    Interleaving matters on a shared machine: load from elsewhere then weighs on every
+    scenario alike, so ratios between them mean something even when absolute figures drift.
+    Percentiles are the median over the rounds of each round's percentile.
+    """
+    for scenario in scenarios:
         for _ in range(3):
-            http_status(url, {"Accept-Encoding": "gzip"})
-    result = {"url": path, "cache": cache, **wrk(url, args.duration, args.connections, lua)}
-    if baseline:
-        result["ratio_to_baseline"] = round(result["requests_per_s"] / baseline, 3)
-    print(
-        f"  {name:<22} {cache:<9} {result['requests_per_s']:>8.0f} req/s  "
-        f"p50 {result['p50_ms']:6.1f}  p95 {result['p95_ms']:6.1f}  p99 {result['p99_ms']:6.1f} ms"
-        f"  {result.get('ratio_to_baseline', 1):.2f}x  errors {result['errors']}",
-        flush=True,
-    )
-    return result
+            http_status(base + scenario.path, {"Accept-Encoding": "gzip"})
+    for _ in range(args.duration):
+        for scenario in scenarios:
+            connections = scenario.connections or args.connections
+            scenario.rounds.append(wrk(base + scenario.path, 1, connections, scenario.lua))
+    results = {}
+    for scenario in scenarios:
+        rounds = scenario.rounds
+        seconds = sum(r["requests"] / r["requests_per_s"] for r in rounds if r["requests_per_s"])
+        requests = sum(r["requests"] for r in rounds)
+        result = {
+            "url": scenario.path,
+            "cache": scenario.cache,
+            "connections": scenario.connections or args.connections,
+            "requests": requests,
+            "requests_per_s": round(requests / seconds, 1) if seconds else 0.0,
+            **{
+                key: statistics.median(r[key] for r in rounds)
+                for key in ("p50_ms", "p95_ms", "p99_ms")
+            },
+            "max_ms": max(r["max_ms"] for r in rounds),
+            "kb_per_response": rounds[-1]["kb_per_response"],
+            "errors": sum(r["errors"] for r in rounds),
+        }
+        rate = baseline_rate or results.get("baseline", {}).get("requests_per_s")
+        if rate and scenario.name != "baseline":
+            result["ratio_to_baseline"] = round(result["requests_per_s"] / rate, 3)
+        print(
+            f"  {scenario.name:<22} {scenario.cache:<9} {result['requests_per_s']:>8.0f} req/s"
+            f"  p50 {result['p50_ms']:6.1f}  p95 {result['p95_ms']:6.1f}"
+            f"  p99 {result['p99_ms']:6.1f} ms  {result.get('ratio_to_baseline', 1):.2f}x"
+            f"  errors {result['errors']}",
+            flush=True,
+        )
+        results[scenario.name] = result
+    return results
 
 
 def bench_dataset(stack, dataset, env, args, work):
@@ -201,30 +239,32 @@ def bench_dataset(stack, dataset, env, args, work):
             "detail": f"/en/associations/{DETAIL_SLUG}/",
             "search": search or f"/en/associations/?q={SEARCH_TERM}",
         }
-        baseline = measure(base, "baseline", "/bench/baseline/", args, cache="none")
-        scenarios["baseline"] = baseline
-        rate = baseline["requests_per_s"]
-        for name, path in pages.items():
-            scenarios[f"{name}_warm"] = measure(base, name, path, args, cache="warm", baseline=rate)
-        scenarios["postal_code_warm"] = (
-            measure(base, "postal_code", postal, args, cache="warm", baseline=rate)
-            if postal
-            else {"status": NOT_BUILT}
-        )
+        if postal:
+            pages["postal_code"] = postal
+        else:
+            scenarios["postal_code_warm"] = {"status": NOT_BUILT}
+        warm = [Scenario("baseline", "/bench/baseline/", "none")]
+        warm += [Scenario(name, path, "warm") for name, path in pages.items()]
         lua = enquiry and enquiry_post(base, enquiry)
-        scenarios["enquiry_post"] = (
-            measure(base, "enquiry_post", enquiry, args, cache="none", lua=lua, baseline=rate)
-            if lua
-            else {"status": NOT_BUILT}
-        )
+        if lua:
+            warm.append(Scenario("enquiry_post", enquiry, "none", lua=lua))
+        else:
+            scenarios["enquiry_post"] = {"status": NOT_BUILT}
+        for name, result in measure(base, warm, args).items():
+            key = name if name in ("baseline", "enquiry_post") else f"{name}_warm"
+            scenarios[key] = result
         if dataset == "real":
             scenarios["nginx"] = bench_nginx(stack, base, pages["listing"], args, work)
-    # The same pages rendered on every request: what a miss costs.
+    # The same pages rendered on every request: what a miss costs. One connection per
+    # worker, so latency is the time to render, not time spent queueing behind another.
     with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}) as base:
-        for name, path in pages.items():
-            scenarios[f"{name}_uncached"] = measure(
-                base, name, path, args, cache="uncached", baseline=rate
-            )
+        uncached = [
+            Scenario(name, path, "uncached", connections=args.uncached_connections)
+            for name, path in pages.items()
+        ]
+        rate = scenarios["baseline"]["requests_per_s"]
+        for name, result in measure(base, uncached, args, baseline_rate=rate).items():
+            scenarios[f"{name}_uncached"] = result
     return scenarios
 
 
@@ -281,10 +321,15 @@ def bench_nginx(stack, upstream_base, listing_path, args, work):
             "nginx",
             process=process,
         )
-        static = measure(
-            base, "nginx static file", "/bench-static/listing.html", args, cache="file"
+        measured = measure(
+            base,
+            [
+                Scenario("nginx_static_file", "/bench-static/listing.html", "file"),
+                Scenario("nginx_listing", listing_path, "nginx"),
+            ],
+            args,
         )
-        listing = measure(base, "nginx listing", listing_path, args, cache="nginx")
+        static, listing = measured["nginx_static_file"], measured["nginx_listing"]
         _status, headers, _body = fetch(base + listing_path, {"Accept-Encoding": "gzip"})
     listing["x_cache_status"] = headers.get("X-Cache-Status")
     listing["ratio_to_static"] = round(listing["requests_per_s"] / static["requests_per_s"], 3)
@@ -359,8 +404,11 @@ def tool_versions():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=5, help="seconds per scenario")
+    parser.add_argument(
+        "--duration", type=int, default=5, help="seconds per scenario (1-second rounds)"
+    )
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--uncached-connections", type=int, default=2)
     parser.add_argument("--associations", type=int, default=10_000)
     args = parser.parse_args()
     for tool in ("wrk", "nginx", "redis-server"):
@@ -371,8 +419,9 @@ def main():
     results = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "method": {
-            "wrk": f"1 thread, {args.connections} connections, {args.duration} s per scenario, "
-            "Accept-Encoding: gzip",
+            "wrk": f"1 thread, {args.connections} connections ({args.uncached_connections} for "
+            f"uncached pages), {args.duration} s per scenario in 1-second rounds interleaved "
+            "with the other scenarios of its group, Accept-Encoding: gzip",
             "gunicorn": "2 sync workers, production settings, PostgreSQL and Redis on loopback",
             "warm": "page in the shared page cache",
             "uncached": "PAGE_CACHE_SECONDS=0: every request renders the page (one cache lookup)",
