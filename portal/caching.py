@@ -60,9 +60,8 @@ def entry_key(request):
     return ENTRY_PREFIX + hashlib.sha256(identity.encode()).hexdigest()
 
 
-def lookup(request):
-    """(generation, CachedPage or None) for this request, in one round trip."""
-    key = entry_key(request)
+def lookup(key):
+    """(generation, CachedPage or None) for this entry key, in one round trip."""
     found = cache.get_many([GENERATION_KEY, key])
     generation = current_generation(found.get(GENERATION_KEY))
     entry = found.get(key)
@@ -86,8 +85,8 @@ def build_entry(generation, response):
     )
 
 
-def store(request, entry):
-    cache.set(entry_key(request), entry, timeout=settings.PAGE_CACHE_SECONDS)
+def store(key, entry):
+    cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
 
 
 def is_content_model(model):

@@ -116,7 +116,9 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self.is_public_request(request):
             return self.get_response(request)
-        generation, entry = self.lookup(request)
+        # Raises DisallowedHost (a 400) for a host not in ALLOWED_HOSTS, before any lookup.
+        key = caching.entry_key(request)
+        generation, entry = self.lookup(key)
         if entry is not None:
             return self.replay(request, entry)
         response = self.get_response(request)
@@ -129,7 +131,7 @@ class PublicPageCacheMiddleware:
         entry = caching.build_entry(generation, response)
         if settings.PAGE_CACHE_SECONDS > 0:
             try:
-                caching.store(request, entry)
+                caching.store(key, entry)
             except Exception:
                 logger.warning("Page cache unavailable; page not stored", exc_info=True)
         return self.replay(request, entry)
@@ -157,9 +159,9 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
-    def lookup(request):
+    def lookup(key):
         try:
-            return caching.lookup(request)
+            return caching.lookup(key)
         except Exception:
             # Pages still come from the database; /healthz reports the cache as down.
             logger.warning("Page cache unavailable; serving uncached", exc_info=True)

@@ -176,3 +176,9 @@ def test_a_release_clears_the_page_cache(client, real_data, page_cache):
     Association.objects.filter(slug="hokkaido").update(is_published=False)
     call_command("clear_page_cache", verbosity=0)
     assert "62 International Associations" in client.get(LISTING).content.decode()
+
+
+def test_an_unknown_host_is_refused_not_cached(client, db, page_cache, caplog):
+    response = client.get(LISTING, HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert "Page cache unavailable" not in caplog.text
