@@ -15,7 +15,8 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 messages: $(BIN)/.installed
-	$(PY) manage.py compilemessages -v0 --ignore '.venv' --ignore 'node_modules'
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+		$(PY) manage.py compilemessages -v0 --ignore '.venv' --ignore 'node_modules'; fi
 
 run: $(BIN)/.installed messages
 	$(PY) manage.py migrate -v0

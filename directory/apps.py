@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = _("Directory")
+
+    def ready(self):
+        from directory.models import Association, Language, Prefecture, Region, Service
+        from portal.history import register_history
+
+        register_history(
+            Association,
+            m2m_fields=["services", "languages"],
+            excluded_fields=[
+                "search_text",
+                "website_status",
+                "website_final_url",
+                "website_error",
+                "website_checked_at",
+            ],
+        )
+        for model in (Service, Region, Prefecture, Language):
+            register_history(model)

@@ -20,9 +20,14 @@ class AssociationFilter(django_filters.FilterSet):
     """The listing's public query parameters: a stable interface people bookmark and share."""
 
     q = django_filters.CharFilter(
-        label=_("Search"),
+        label=_("Name or city"),
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": _(
+                "Search for at most %(limit_value)d characters; this search was not applied."
+            )
+        },
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     region = django_filters.ModelChoiceFilter(

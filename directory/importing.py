@@ -15,6 +15,25 @@ from localflavor.jp.jp_prefectures import JP_PREFECTURES
 
 from directory.models import Association, Prefecture
 
+# The CSV's columns in its own order; exports write exactly these.
+CSV_COLUMNS = (
+    "seed_order",
+    "region",
+    "name_en",
+    "name_ja",
+    "short_name",
+    "level",
+    "prefecture_code",
+    "prefecture_en",
+    "prefecture_ja",
+    "city_en",
+    "city_ja",
+    "municipality_code",
+    "website",
+    "source",
+    "confidence",
+)
+
 REQUIRED_COLUMNS = {
     "seed_order",
     "name_en",
@@ -82,6 +101,32 @@ def association_fields(row):
         "display_order": int(row["seed_order"] or 0),
         "source_note": row["source"],
         "confidence": row["confidence"],
+    }
+
+
+def association_row(association):
+    """The CSV row for an association: association_fields() turned inside out.
+
+    Exports write it, so that an exported file imports back to the same values
+    (tests/directory/test_admin.py checks the round trip).
+    """
+    prefecture = association.prefecture
+    return {
+        "seed_order": str(association.display_order),
+        "region": prefecture.region.slug,
+        "name_en": association.name_en or "",
+        "name_ja": association.name_ja or "",
+        "short_name": association.short_name,
+        "level": association.level,
+        "prefecture_code": association.prefecture_id,
+        "prefecture_en": prefecture.name_en or "",
+        "prefecture_ja": prefecture.name_ja or "",
+        "city_en": association.city_en or "",
+        "city_ja": association.city_ja or "",
+        "municipality_code": association.municipality_code,
+        "website": association.website,
+        "source": association.source_note,
+        "confidence": association.confidence,
     }
 
 

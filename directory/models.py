@@ -1,14 +1,21 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from directory.text import normalize_for_search
+from directory.validation import normalize_phone_number, normalize_postal_code
+
+# An entry not confirmed for this long is due for verification.
+VERIFICATION_INTERVAL = timedelta(days=365)
 
 
 class Region(models.Model):
@@ -90,6 +97,31 @@ class AssociationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def visible_to(self, user):
+        """Published entries; staff who may view associations also see drafts (preview)."""
+        if user.is_authenticated and user.has_perm("directory.view_association"):
+            return self.all()
+        return self.published()
+
+    def verification_due(self, today=None):
+        """Never verified, or last verified more than VERIFICATION_INTERVAL ago."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(last_verified__isnull=True) | Q(last_verified__lt=today - VERIFICATION_INTERVAL)
+        )
+
+    def website_broken(self):
+        """Checked, and the website answered with an error or not at all."""
+        return self.filter(website_checked_at__isnull=False).filter(
+            Q(website_status__isnull=True) | Q(website_status__gte=400)
+        )
+
+    def website_redirected(self):
+        return self.filter(website_status__lt=400).exclude(website_final_url="")
+
+    def website_unchecked(self):
+        return self.exclude(website="").filter(website_checked_at__isnull=True)
+
     def for_listing(self):
         return self.select_related("prefecture__region").prefetch_related("services")
 
@@ -158,6 +190,20 @@ class Association(models.Model):
         _("sources"), blank=True, help_text=_("Where the facts were confirmed. Staff only.")
     )
     confidence = models.CharField(_("confidence"), max_length=10, blank=True)
+    website_status = models.PositiveSmallIntegerField(
+        _("website status"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("HTTP status of the last link check; empty when the site did not answer."),
+    )
+    website_final_url = models.URLField(
+        _("website after redirects"), max_length=500, blank=True, editable=False
+    )
+    website_error = models.CharField(_("website error"), max_length=200, blank=True, editable=False)
+    website_checked_at = models.DateTimeField(
+        _("website checked"), null=True, blank=True, editable=False
+    )
     # Names in every language, folded by normalize_for_search(); kept by save() so that one
     # indexed column answers case-, width- and kana-insensitive search on any database.
     search_text = models.TextField(editable=False, blank=True)
@@ -195,6 +241,58 @@ class Association(models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name, normalize in (
+            ("postal_code", normalize_postal_code),
+            ("phone", normalize_phone_number),
+            ("fax", normalize_phone_number),
+        ):
+            try:
+                setattr(self, name, normalize(getattr(self, name)))
+            except ValidationError as error:
+                errors[name] = error
+        if self.website and not self.website.lower().startswith(("https://", "http://")):
+            errors["website"] = ValidationError(
+                _("Enter the website's address starting with https:// or http://."),
+                code="invalid_scheme",
+            )
+        errors.update(self.level_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def level_errors(self):
+        """A designated-city association names its city and JIS code; a prefectural one neither."""
+        errors = {}
+        city_fields = [
+            build_localized_fieldname("city", code) for code, _name in settings.LANGUAGES
+        ]
+        if self.level == self.Level.DESIGNATED_CITY:
+            if not self.municipality_code:
+                errors["municipality_code"] = _(
+                    "A designated-city association needs its city's JIS municipality code."
+                )
+            if not getattr(self, build_localized_fieldname("city", "ja"), ""):
+                errors[build_localized_fieldname("city", "ja")] = _(
+                    "A designated-city association needs its city's name in Japanese."
+                )
+        elif self.level == self.Level.PREFECTURE:
+            if self.municipality_code:
+                errors["municipality_code"] = _(
+                    "A prefectural association has no municipality code; leave it empty."
+                )
+            for name in city_fields:
+                if getattr(self, name, ""):
+                    errors[name] = _("A prefectural association has no city; leave it empty.")
+        return errors
+
+    @property
+    def website_is_broken(self):
+        if self.website_checked_at is None:
+            return None
+        return self.website_status is None or self.website_status >= 400
 
     @property
     def area_code(self):

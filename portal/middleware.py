@@ -5,6 +5,8 @@ import secrets
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
@@ -12,6 +14,41 @@ from django.utils.translation import get_language_from_path
 from portal import caching
 
 logger = logging.getLogger(__name__)
+
+ADMIN_LANGUAGE_COOKIE = "admin_language"
+
+
+def admin_language(request):
+    """The staff member's saved choice, else this browser's last choice, else Japanese."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        preferences = getattr(user, "staff_preferences", None)
+        if preferences is not None and preferences.admin_language in codes:
+            return preferences.admin_language
+    cookie = request.COOKIES.get(ADMIN_LANGUAGE_COOKIE)
+    if cookie in codes:
+        return cookie
+    return settings.ADMIN_DEFAULT_LANGUAGE
+
+
+class AdminLanguageMiddleware:
+    """The admin has no language prefix: it speaks the staff member's chosen language.
+
+    Visitors' language choices (URL prefix, Django's language cookie) do not reach the
+    admin, and an admin choice never changes the public site's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(reverse("admin:index")):
+            language = admin_language(request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
 
 # No inline script or style anywhere (house style), so 'self' is all pages need. A template
 # that really needs an inline element uses {{ request.csp_nonce }}; the nonce is then added
@@ -99,6 +136,9 @@ class SecurityHeadersMiddleware:
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 VARYING_ON_VISITOR = {"cookie", "accept-language", "authorization", "*"}
+# Cookies a public (language-prefixed) page never depends on: a CSRF token is only used by
+# forms, which set the cookie again and so are never stored; the language is in the URL.
+HARMLESS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 
 
 class PublicPageCacheMiddleware:
@@ -148,6 +188,11 @@ class PublicPageCacheMiddleware:
     def is_public_response(request, response):
         user = getattr(request, "user", None)
         vary = {value.strip().lower() for value in response.get("Vary", "").split(",")}
+        if vary & VARYING_ON_VISITOR == {"cookie"} and set(request.COOKIES) <= HARMLESS_COOKIES:
+            # A view looked at request.user, so the session middleware added "Vary: Cookie";
+            # but there is no session, and public pages vary on no other cookie: this is the
+            # page every anonymous visitor gets.
+            vary.discard("cookie")
         return (
             response.status_code == 200
             and not response.streaming

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class PageQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Published pages; staff who may view pages also see drafts (preview)."""
+        if user.is_authenticated and user.has_perm("portal.view_page"):
+            return self.all()
+        return self.published()
 
     def in_navigation(self):
         return self.published().filter(in_navigation=True)
@@ -35,3 +42,23 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse("page", kwargs={"slug": self.slug})
+
+
+class StaffPreferences(models.Model):
+    """Per staff member settings that follow them from one computer to the next."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_preferences",
+        verbose_name=_("user"),
+    )
+    # No choices here: the list lives in settings.LANGUAGES and would churn migrations.
+    admin_language = models.CharField(_("language of the admin"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("staff preferences")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self):
+        return str(self.user)

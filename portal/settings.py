@@ -6,6 +6,7 @@ production (PORTAL_ENV=production) refuses to start without its secrets.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,7 +63,8 @@ else:
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
     "modeltranslation",
-    "django.contrib.admin",
+    # django.contrib.admin with the portal's admin site (optional two-factor login).
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +73,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "localflavor",
+    "simple_history",
+    "import_export",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "directory",
     "enquiries",
@@ -88,8 +95,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised by its backend into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # The benchmark (scripts/bench.py) adds a trivial view through its own URLconf.
@@ -131,6 +143,12 @@ else:
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username and address never reach the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -181,6 +199,15 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     # Load balancers probe nodes over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # The __Host- prefix makes browsers refuse these cookies unless they are Secure,
+    # host-only and for the whole site, so no subdomain can plant or read them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Only staff have sessions. They end when the browser closes, and after
+# SESSION_IDLE_SECONDS without a request (every request renews the expiry).
+SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(60 * 60 * 2)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -234,6 +261,32 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = CONTENT_REQUIRED_LANGUAGE
 MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": CONTENT_FALLBACK, **CONTENT_FALLBACK_BY_LANGUAGE}
 
+# django-simple-history: who changed what, with revert in the admin (docs/admin.md).
+SIMPLE_HISTORY_REVERT_DISABLED = False
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# django-import-export: importing writes, so it needs the change permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one username from one address,
+# that pair is refused for AXES_COOLOFF_MINUTES (a correct password included).
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+# Behind a TLS-terminating proxy, the address the proxy appended to X-Forwarded-For
+# (only the last entry can be trusted: a client may send the header itself).
+AXES_TRUST_FORWARDED_FOR = env_bool("AXES_TRUST_FORWARDED_FOR", PRODUCTION)
+
+# django-otp: staff who have a confirmed TOTP device must enter its code at login;
+# ADMIN_REQUIRE_TWO_FACTOR=true refuses the admin to every staff member without one.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "International Associations portal")
+ADMIN_REQUIRE_TWO_FACTOR = env_bool("ADMIN_REQUIRE_TWO_FACTOR", False)
+
 # --- This portal ---------------------------------------------------------------------------
 
 # Listing page size: all 63 real associations fit on one page, grouped by region like
@@ -248,6 +301,16 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if PRODUCTION and CACHE
 PUBLIC_PAGE_MAX_AGE = int(env("PUBLIC_PAGE_MAX_AGE", "300" if PRODUCTION else "0"))
 # Apps (or "app.Model") whose changes are shown on public pages and so empty the page cache.
 PAGE_CACHE_CONTENT_MODELS = ["directory", "portal", "enquiries.Division", "admin.LogEntry"]
+
+# The admin speaks Japanese unless a staff member chose another language (docs/admin.md).
+ADMIN_DEFAULT_LANGUAGE = env("ADMIN_DEFAULT_LANGUAGE", "ja")
+
+# Website link checks (manage.py check_links and the admin action).
+LINKCHECK_TIMEOUT = float(env("LINKCHECK_TIMEOUT", "10"))
+LINKCHECK_WORKERS = int(env("LINKCHECK_WORKERS", "8"))
+# The admin action checks at most this many rows and waits at most this long in the request.
+LINKCHECK_ADMIN_MAX_ROWS = int(env("LINKCHECK_ADMIN_MAX_ROWS", "30"))
+LINKCHECK_ADMIN_DEADLINE = float(env("LINKCHECK_ADMIN_DEADLINE", "20"))
 
 # One JSON object per line in production (portal/log.py), readable text in development.
 LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")

@@ -6,6 +6,7 @@ from portal import views
 
 urlpatterns = [
     # Staff choose their language in the admin itself, so its URLs carry no prefix.
+    path("admin/language/", views.admin_language, name="admin-language"),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -9,7 +9,8 @@ import os
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import install_real_data
 
 # Playwright runs its own event loop in this thread; Django's ORM calls from the live
 # server's thread and from fixtures are synchronous and safe here.
@@ -35,7 +36,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def browser_data(transactional_db):
-    call_command("load_initial_data", verbosity=0)
+    install_real_data()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from directory.models import Association, Service
 from enquiries.models import Division
 from portal.caching import bump_generation
 from portal.models import Page
+from portal.urls import urlpatterns as portal_urlpatterns
 
 LISTING = "/en/associations/"
 
@@ -27,17 +28,25 @@ def a_form_with_csrf(request):
 
 
 # Used as ROOT_URLCONF by the test that needs a public page with a form.
-urlpatterns = i18n_patterns(path("form/", a_form_with_csrf))
+urlpatterns = [*i18n_patterns(path("form/", a_form_with_csrf)), *portal_urlpatterns]
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/en/", LISTING, LISTING + "?region=kanto", "/ja/associations/hokkaido/", "/en/pages/about/"],
+)
 def test_second_request_is_served_from_the_cache_without_queries(
-    client, real_data, page_cache, django_assert_num_queries
+    client, real_data, page_cache, django_assert_num_queries, url
 ):
-    first = client.get(LISTING)
+    Page.objects.create(slug="about", title_ja="概要", title_en="About", is_published=True)
+    first = client.get(url)
     with django_assert_num_queries(0):
-        second = client.get(LISTING)
+        second = client.get(url)
     assert second.status_code == 200
     assert second.content == first.content
+    # Pages whose view looks at request.user (draft previews for staff) too: without a
+    # session, every visitor gets the same page, so nothing splits the caches.
+    assert first["Vary"] == second["Vary"] == "Accept-Encoding"
 
 
 def test_pages_are_cached_per_language_and_query_string(client, real_data, page_cache):
@@ -182,3 +191,9 @@ def test_an_unknown_host_is_refused_not_cached(client, db, page_cache, caplog):
     response = client.get(LISTING, HTTP_HOST="attacker.example")
     assert response.status_code == 400
     assert "Page cache unavailable" not in caplog.text
+
+
+def test_a_draft_previewed_by_staff_never_reaches_visitors(admin_client, client, db, page_cache):
+    Page.objects.create(slug="draft", title_ja="下書き", title_en="Draft", is_published=False)
+    assert admin_client.get("/en/pages/draft/").status_code == 200
+    assert client.get("/en/pages/draft/").status_code == 404

@@ -169,7 +169,7 @@ from django.test import Client
 client = Client(HTTP_HOST="portal.example.org")
 plain = client.get("/en/")
 secure = client.get("/admin/login/", secure=True)
-csrf = secure.cookies["csrftoken"]
+csrf = secure.cookies[settings.CSRF_COOKIE_NAME]
 print(json.dumps({
     "redirect": [plain.status_code, plain.get("Location")],
     "health_over_http": client.get("/healthz").status_code,
@@ -177,6 +177,7 @@ print(json.dumps({
     "csrf_cookie": [bool(csrf["secure"]), bool(csrf["httponly"]), csrf["samesite"]],
     "session_cookie": [settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY,
                        settings.SESSION_COOKIE_SAMESITE],
+    "cookie_names": [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME],
     "debug": settings.DEBUG,
     "static_storage": settings.STORAGES["staticfiles"]["BACKEND"],
 }))
@@ -195,5 +196,6 @@ def test_production_settings_in_a_real_process(tmp_path):
     assert facts["hsts"] == "max-age=31536000; includeSubDomains; preload"
     assert facts["csrf_cookie"] == [True, True, "Lax"]
     assert facts["session_cookie"] == [True, True, "Lax"]
+    assert facts["cookie_names"] == ["__Host-sessionid", "__Host-csrftoken"]
     assert facts["debug"] is False
     assert facts["static_storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"

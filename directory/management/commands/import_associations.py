@@ -27,10 +27,10 @@ class Command(BaseCommand):
             self.stdout.write(f"updated {association.slug}: {', '.join(changed)}")
         for association in report.created:
             self.stdout.write(f"created {association.slug}")
-        verdict = "would be" if dry_run or report.errors else "were"
-        self.stdout.write(
+        summary = (
             f"{len(report.created)} created, {len(report.updated)} updated, "
-            f"{len(report.unchanged)} unchanged {verdict} written."
+            f"{len(report.unchanged)} unchanged."
         )
+        self.stdout.write(f"Dry run, nothing written: {summary}" if dry_run else summary)
         if report.errors:
             raise CommandError(f"{len(report.errors)} rows have errors; nothing was written.")

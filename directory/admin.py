@@ -1,0 +1,238 @@
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import models
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+
+from directory.linkcheck import check_associations
+from directory.models import Association, Language, Prefecture, Region, Service
+from directory.resources import AssociationResource
+from portal.admin_actions import publish, unpublish
+from portal.history import HistoryAdmin
+from portal.translation_admin import (
+    LanguageGroupedTranslationAdmin,
+    MissingTranslationFilter,
+    TranslationCompletenessMixin,
+)
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    title = _("verification")
+    parameter_name = "verification"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", _("Not verified in the last 12 months")),
+            ("recent", _("Verified in the last 12 months")),
+        ]
+
+    def queryset(self, request, queryset):
+        due = queryset.verification_due()
+        if self.value() == "due":
+            return due
+        if self.value() == "recent":
+            return queryset.exclude(pk__in=due.values("pk"))
+        return queryset
+
+
+class WebsiteStatusFilter(admin.SimpleListFilter):
+    title = _("website check")
+    parameter_name = "website"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("broken", _("Broken")),
+            ("redirected", _("Redirected")),
+            ("unchecked", _("Not checked yet")),
+        ]
+
+    def queryset(self, request, queryset):
+        return {
+            "broken": queryset.website_broken,
+            "redirected": queryset.website_redirected,
+            "unchecked": queryset.website_unchecked,
+        }.get(self.value(), queryset.all)()
+
+
+class DirectoryModelAdmin(HistoryAdmin, LanguageGroupedTranslationAdmin):
+    """History with revert, and translated fields grouped by language."""
+
+
+@admin.register(Region)
+class RegionAdmin(DirectoryModelAdmin):
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)
+    search_fields = ("slug",)
+    ordering = ("order",)
+    fieldsets = [(None, {"fields": ["slug", "order"]})]
+
+
+@admin.register(Prefecture)
+class PrefectureAdmin(DirectoryModelAdmin):
+    list_display = ("code", "name", "region")
+    list_filter = ("region",)
+    list_select_related = ("region",)
+    search_fields = ("code", "slug")
+    autocomplete_fields = ("region",)
+    ordering = ("code",)
+    fieldsets = [(None, {"fields": ["code", "slug", "region"]})]
+
+
+@admin.register(Service)
+class ServiceAdmin(TranslationCompletenessMixin, DirectoryModelAdmin):
+    list_display = ("name", "slug", "order", "translation_completeness")
+    list_filter = (MissingTranslationFilter,)
+    search_fields = ("slug",)
+    ordering = ("order", "slug")
+    fieldsets = [(None, {"fields": ["slug", "order"]})]
+
+
+@admin.register(Language)
+class LanguageAdmin(DirectoryModelAdmin):
+    list_display = ("name", "native_name", "code", "order")
+    search_fields = ("code", "native_name")
+    ordering = ("order", "code")
+    fieldsets = [(None, {"fields": ["code", "native_name", "order"]})]
+
+
+@admin.register(Association)
+class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, DirectoryModelAdmin):
+    list_display = (
+        "name",
+        "prefecture",
+        "level",
+        "is_published",
+        "last_verified",
+        "translation_completeness",
+        "website_check",
+    )
+    list_filter = (
+        "is_published",
+        VerificationFilter,
+        WebsiteStatusFilter,
+        MissingTranslationFilter,
+        "level",
+        "prefecture__region",
+        "services",
+        "languages",
+    )
+    list_select_related = ("prefecture",)
+    search_fields = ("slug", "short_name", "email", "website", "municipality_code")
+    autocomplete_fields = ("prefecture", "services", "languages")
+    ordering = ("prefecture__region__order", "-level", "display_order")
+    date_hierarchy = None
+    readonly_fields = (
+        "uuid",
+        "created",
+        "updated",
+        "website_status",
+        "website_final_url",
+        "website_error",
+        "website_checked_at",
+    )
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "is_published",
+                    "slug",
+                    "short_name",
+                    "level",
+                    "prefecture",
+                    "municipality_code",
+                ]
+            },
+        ),
+        (_("Contact details"), {"fields": ["website", "email", "phone", "fax", "postal_code"]}),
+        (_("Services and consultation languages"), {"fields": ["services", "languages"]}),
+        (
+            _("Verification"),
+            {"fields": ["last_verified", "source_note", "confidence", "display_order"]},
+        ),
+        (
+            _("Website check"),
+            {
+                "fields": [
+                    "website_status",
+                    "website_final_url",
+                    "website_error",
+                    "website_checked_at",
+                ]
+            },
+        ),
+        (_("Record"), {"fields": ["uuid", "created", "updated"], "classes": ["collapse"]}),
+    ]
+    actions = ["mark_verified_today", "check_websites", publish, unpublish]
+    # A website typed without a scheme means https:// (Django 6's default, already).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    resource_classes = [AssociationResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+
+    @admin.display(description=_("website"), ordering="website_status")
+    def website_check(self, obj):
+        if obj.website_checked_at is None:
+            return "–"
+        if obj.website_is_broken:
+            return format_html(
+                '<span class="link-status-broken">{}</span>',
+                obj.website_status or obj.website_error or _("no answer"),
+            )
+        if obj.website_final_url:
+            return format_html("{} → {}", obj.website_status, obj.website_final_url)
+        return obj.website_status
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            # Names and cities in every language, width-, case- and kana-insensitive.
+            results = results | queryset.search(search_term)
+        return results, may_have_duplicates
+
+    @admin.action(description=_("Mark the selected entries verified today"), permissions=["change"])
+    def mark_verified_today(self, request, queryset):
+        today = timezone.localdate()
+        count = 0
+        for association in queryset:
+            association.last_verified = today
+            association._change_reason = "Marked verified"
+            association.save(update_fields=["last_verified", "updated"])
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d association marked verified today.",
+                "%(count)d associations marked verified today.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Check the selected entries' websites now"), permissions=["change"])
+    def check_websites(self, request, queryset):
+        limit = settings.LINKCHECK_ADMIN_MAX_ROWS
+        if queryset.count() > limit:
+            self.message_user(
+                request,
+                _(
+                    "Select at most %(limit)d entries to check here; "
+                    "`manage.py check_links` checks them all."
+                )
+                % {"limit": limit},
+                messages.ERROR,
+            )
+            return
+        results = check_associations(list(queryset), deadline=settings.LINKCHECK_ADMIN_DEADLINE)
+        broken = sum(result.is_broken for result in results.values())
+        self.message_user(
+            request,
+            _("%(checked)d websites checked, %(broken)d broken.")
+            % {"checked": len(results), "broken": broken},
+            messages.WARNING if broken else messages.SUCCESS,
+        )

@@ -1,0 +1,87 @@
+"""django-import-export's view of associations: the shape of shared/data/associations.csv.
+
+Rows become field values through directory.importing (the same mapping as
+`manage.py import_associations`); exports write importing.association_row().
+"""
+
+from django.core.exceptions import ValidationError
+from import_export import resources
+from import_export.fields import Field
+
+from directory.importing import (
+    CSV_COLUMNS,
+    ImportError_,
+    association_fields,
+    association_row,
+    lookup_key,
+    stable_uuid,
+)
+from directory.models import Association
+
+
+def clean_row(row):
+    """Spreadsheet cells arrive as None or numbers; the mapping expects trimmed text."""
+    for column in CSV_COLUMNS:
+        value = row.get(column)
+        if value is None:
+            value = ""
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        row[column] = str(value).strip()
+    if row["prefecture_code"].isdigit():
+        row["prefecture_code"] = row["prefecture_code"].zfill(2)
+
+
+def fields_for(row):
+    try:
+        return association_fields(row)
+    except (ImportError_, KeyError, ValueError) as error:
+        raise ValidationError(str(error)) from error
+
+
+class AssociationResource(resources.ModelResource):
+    class Meta:
+        model = Association
+        fields = ()
+        import_id_fields = ("prefecture_code", "municipality_code")
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields = {
+            column: Field(attribute=column, column_name=column) for column in CSV_COLUMNS
+        }
+
+    @classmethod
+    def get_display_name(cls):
+        return "associations.csv"
+
+    def get_export_order(self):
+        return CSV_COLUMNS
+
+    def get_queryset(self):
+        return Association.objects.select_related("prefecture__region")
+
+    def export_field(self, field, instance, **kwargs):
+        return association_row(instance)[field.column_name]
+
+    def before_import_row(self, row, **kwargs):
+        clean_row(row)
+
+    def get_instance(self, instance_loader, row):
+        return Association.objects.filter(**lookup_key(fields_for(row))).first()
+
+    def import_instance(self, instance, row, **kwargs):
+        fields = fields_for(row)
+        if instance.pk is None:
+            instance.uuid = stable_uuid(fields)
+        for name, value in fields.items():
+            setattr(instance, name, value)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None:
+            return False
+        return association_row(instance) == association_row(original)

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from portal.admin_actions import publish, unpublish
+from portal.history import HistoryAdmin
+from portal.models import Page
+from portal.translation_admin import (
+    LanguageGroupedTranslationAdmin,
+    MissingTranslationFilter,
+    TranslationCompletenessMixin,
+)
+
+
+@admin.register(Page)
+class PageAdmin(TranslationCompletenessMixin, HistoryAdmin, LanguageGroupedTranslationAdmin):
+    list_display = (
+        "title",
+        "slug",
+        "is_published",
+        "in_navigation",
+        "order",
+        "updated",
+        "translation_completeness",
+    )
+    list_filter = ("is_published", "in_navigation", MissingTranslationFilter)
+    search_fields = ("slug",)
+    ordering = ("order", "slug")
+    readonly_fields = ("created", "updated")
+    fieldsets = [
+        (None, {"fields": ["is_published", "slug", "in_navigation", "order"]}),
+        (None, {"fields": ["created", "updated"]}),
+    ]
+    actions = [publish, unpublish]

@@ -1,0 +1,259 @@
+import re
+
+import pytest
+
+from directory.models import Association, Language, Service
+
+LIST_URL = "/en/associations/"
+
+
+def names(response):
+    return [association.slug for association in response.context["page_obj"].object_list]
+
+
+def facet(response, name):
+    return {
+        option["value"]: option["count"]
+        for option in next(f for f in response.context["facets"] if f["name"] == name)["options"]
+    }
+
+
+@pytest.fixture
+def tagged(real_data):
+    """A few real associations given services and languages, as staff would."""
+    consultation = Service.objects.get(slug="consultation")
+    classes = Service.objects.get(slug="japanese-classes")
+    vietnamese = Language.objects.get(code="vi")
+    nepali = Language.objects.get(code="ne")
+    for slug in ("kanagawa", "yokohama-city", "osaka"):
+        Association.objects.get(slug=slug).services.add(consultation)
+    Association.objects.get(slug="yokohama-city").services.add(classes)
+    Association.objects.get(slug="yokohama-city").languages.add(vietnamese, nepali)
+    Association.objects.get(slug="osaka").languages.add(vietnamese)
+
+
+def test_unfiltered_list_shows_all_in_csv_order_grouped_by_region(client, real_data):
+    response = client.get(LIST_URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "63 International Associations" in html
+    expected = list(Association.objects.order_by("display_order").values_list("slug", flat=True))
+    assert names(response) == expected
+    headings = re.findall(r'<h3 id="region-([a-z-]+)">', html)
+    assert headings == [
+        "hokkaido-tohoku",
+        "kanto",
+        "tokai-hokuriku",
+        "kinki",
+        "chugoku-shikoku",
+        "kyushu-okinawa",
+    ]
+
+
+def test_prefectural_bodies_come_before_designated_cities_in_each_region(client, real_data):
+    response = client.get(LIST_URL)
+    previous_region, seen_city = None, False
+    for association in response.context["page_obj"].object_list:
+        region = association.prefecture.region_id
+        if region != previous_region:
+            previous_region, seen_city = region, False
+        if association.is_designated_city:
+            seen_city = True
+        else:
+            assert not seen_city, association.slug
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_count"),
+    [
+        ("region=kanto", 13),
+        ("region=kinki", 8),
+        ("prefecture=14", 3),
+        ("prefecture=29", 0),
+        ("level=designated_city", 17),
+        ("level=prefecture", 46),
+        ("region=kanto&level=designated_city", 4),
+        ("region=kanto&prefecture=14&level=designated_city", 2),
+    ],
+)
+def test_each_filter_and_combinations(client, real_data, query, expected_count):
+    response = client.get(f"{LIST_URL}?{query}")
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == expected_count
+
+
+def test_service_and_language_filters(client, tagged):
+    assert names(client.get(f"{LIST_URL}?service=consultation")) == [
+        "kanagawa",
+        "yokohama-city",
+        "osaka",
+    ]
+    assert names(client.get(f"{LIST_URL}?language=vi")) == ["yokohama-city", "osaka"]
+    assert names(client.get(f"{LIST_URL}?language=vi&service=japanese-classes")) == [
+        "yokohama-city"
+    ]
+    assert names(client.get(f"{LIST_URL}?language=ne&region=kinki")) == []
+
+
+def test_option_counts_say_what_choosing_the_option_would_give(client, tagged):
+    response = client.get(f"{LIST_URL}?service=consultation")
+    regions = facet(response, "region")
+    assert regions["kanto"] == 2
+    assert regions["kinki"] == 1
+    assert regions["hokkaido-tohoku"] == 0
+    # A facet's own selection does not narrow its own counts.
+    services = facet(response, "service")
+    assert services["consultation"] == 3
+    assert services["japanese-classes"] == 1
+    assert facet(response, "language") == {
+        **dict.fromkeys(facet(response, "language"), 0),
+        "vi": 2,
+        "ne": 1,
+    }
+    assert facet(response, "level") == {"prefecture": 2, "designated_city": 1}
+    for value, count in facet(client.get(LIST_URL), "region").items():
+        assert count == client.get(f"{LIST_URL}?region={value}").context["page_obj"].paginator.count
+
+
+def test_option_counts_appear_in_the_form(client, real_data):
+    html = client.get(LIST_URL).content.decode()
+    assert '<option value="kanto">Kanto (13)</option>' in html
+    assert '<option value="29">Nara (0)</option>' in html
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("ＹＯＫＯＨＡＭＡ", ["yokohama-city"]),
+        ("yoke", ["yokohama-city"]),
+        ("YOKOHAMA", ["yokohama-city"]),
+        ("横浜", ["yokohama-city"]),
+        ("hiecc", ["hokkaido"]),
+        ("Kitakyushu", ["kitakyushu-city"]),
+        ("北九州", ["kitakyushu-city"]),
+        ("群馬", ["gunma"]),
+        ("sendai tourism", ["sendai-city"]),
+        ("no such association", []),
+    ],
+)
+def test_text_search_tolerates_case_and_width(client, real_data, q, expected):
+    response = client.get(LIST_URL, {"q": q})
+    assert names(response) == expected
+
+
+def test_results_sentence_is_computed(client, real_data):
+    html = client.get(f"{LIST_URL}?region=kinki").content.decode()
+    assert "8 International Associations match your filters" in html
+    html = client.get(f"{LIST_URL}?prefecture=29").content.decode()
+    assert "0 International Associations match your filters" in html
+    assert "No association matches these filters" in html
+    Association.objects.filter(slug="gunma").update(is_published=False)
+    assert "62 International Associations" in client.get(LIST_URL).content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "region=atlantis",
+        "prefecture=abc",
+        "prefecture=99",
+        "level=village",
+        "service=%00",
+        "language=xx",
+        "page=abc",
+        "page=-1",
+        "page=99999",
+        "region=kanto&region=kinki",
+        "q=%ff%fe",
+        "q=" + "x" * 5000,
+    ],
+)
+def test_bad_parameters_give_a_normal_page_with_a_message(client, real_data, query):
+    response = client.get(f"{LIST_URL}?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1>") == 1
+    if query.startswith(("region=atlantis", "prefecture", "level", "language", "service")):
+        assert "This filter was not applied." in html
+        assert response.context["page_obj"].paginator.count == 63
+    if query == "region=kanto&region=kinki":
+        assert "“region” was given more than once" in html
+    if len(query) > 1000:
+        assert "Search for at most 200 characters" in html
+        assert 'aria-invalid="true"' in html
+
+
+def test_filtered_list_links_to_detail_and_website(client, real_data):
+    html = client.get(f"{LIST_URL}?prefecture=14&level=designated_city").content.decode()
+    assert 'href="/en/associations/yokohama-city/"' in html
+    assert 'href="https://www.yokeweb.com/"' in html
+    assert (
+        '<p class="association-card__name-ja" lang="ja">公益財団法人横浜市国際交流協会</p>' in html
+    )
+    assert "Designated city" in html
+    assert "Yokohama" in html and "Kanagawa" in html
+
+
+def test_japanese_page_does_not_repeat_the_japanese_name(client, real_data):
+    html = client.get("/ja/associations/?prefecture=14&level=designated_city").content.decode()
+    assert html.count("公益財団法人横浜市国際交流協会") == 2  # link text + website label
+
+
+def test_gunma_falls_back_to_its_japanese_name_marked_as_japanese(client, real_data):
+    html = client.get("/en/associations/gunma/").content.decode()
+    assert '<h1><span lang="ja">群馬県観光物産国際協会</span></h1>' in html
+    assert "<title>群馬県観光物産国際協会 |" in html
+
+
+def test_detail_page_shows_every_known_field(client, tagged):
+    response = client.get("/en/associations/yokohama-city/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Yokohama Association for International Communications and Exchanges" in html
+    assert "(YOKE)" in html
+    assert 'lang="ja">公益財団法人横浜市国際交流協会' in html
+    assert "Designated city" in html
+    assert "Kanagawa" in html and "Kanto" in html
+    assert 'href="https://www.yokeweb.com/"' in html
+    assert "Consultation for foreign residents" in html
+    assert "Japanese language classes" in html
+    assert '<span lang="vi">Tiếng Việt</span>' in html
+    assert 'href="/en/associations/"' in html
+
+
+@pytest.mark.parametrize("path", ["/en/associations/atlantis/", "/ja/associations/no-such/"])
+def test_unknown_association_is_404(client, real_data, path):
+    assert client.get(path).status_code == 404
+
+
+def test_unpublished_association_is_404(client, real_data):
+    Association.objects.filter(slug="gunma").update(is_published=False)
+    assert client.get("/en/associations/gunma/").status_code == 404
+    assert "gunma" not in names(client.get(LIST_URL))
+
+
+def test_home_states_the_computed_count_and_links_to_the_directory(client, real_data):
+    html = client.get("/en/").content.decode()
+    assert "63 International Associations" in html
+    assert 'href="/en/associations/"' in html
+    Association.objects.filter(slug="oita").update(is_published=False)
+    assert "62 International Associations" in client.get("/en/").content.decode()
+
+
+def test_root_redirects_to_a_language(client, real_data):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ja,en;q=0.8")
+    assert response.status_code == 302
+    assert response["Location"] == "/ja/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="de")["Location"] == "/en/"
+
+
+def test_for_enquiries_block_comes_from_the_database(client, real_data):
+    from enquiries.models import Division
+
+    html = client.get("/en/").content.decode()
+    assert "For Enquiries" in html
+    assert "Multiculture Division" in html
+    assert "+81-3-5213-1725" in html and "+81-3-5213-1742" in html
+    Division.objects.filter(is_default=True).update(phone="+81-3-0000-0000")
+    html = client.get("/en/").content.decode()
+    assert "+81-3-0000-0000" in html and "+81-3-5213-1725" not in html
