@@ -297,6 +297,9 @@ DIRECTORY_PAGE_SIZE = int(env("DIRECTORY_PAGE_SIZE", "100"))
 # string, until staff change content (portal/caching.py) or this many seconds pass. Off by
 # default without a shared cache: a per-process cache could not be invalidated everywhere.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if PRODUCTION and CACHE_URL else "0"))
+# Each process also keeps the pages it served for this long, so that most hits need no
+# round trip to Redis; another node's change then shows here within this many seconds.
+PAGE_CACHE_LOCAL_SECONDS = float(env("PAGE_CACHE_LOCAL_SECONDS", "1" if PRODUCTION else "0"))
 # How long browsers and proxies may reuse a public page before revalidating it (ETag).
 PUBLIC_PAGE_MAX_AGE = int(env("PUBLIC_PAGE_MAX_AGE", "300" if PRODUCTION else "0"))
 # Apps (or "app.Model") whose changes are shown on public pages and so empty the page cache.

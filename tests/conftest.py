@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection
 
+from portal.caching import memory as page_cache_memory
 from portal.management.commands.load_initial_data import FIXTURES
 
 _fixture_objects = None
@@ -50,5 +51,7 @@ def empty_cache():
     """Each test starts with an empty cache (locmem, or Redis when REDIS_URL is set): a page
     cached by one test must not answer another test's request."""
     cache.clear()
+    page_cache_memory.forget()
     yield
     cache.clear()
+    page_cache_memory.forget()

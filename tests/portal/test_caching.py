@@ -2,6 +2,7 @@ import gzip
 
 import pytest
 from django.conf.urls.i18n import i18n_patterns
+from django.core.cache import cache
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.template import engines
@@ -9,7 +10,7 @@ from django.urls import path
 
 from directory.models import Association, Service
 from enquiries.models import Division
-from portal.caching import bump_generation
+from portal.caching import GENERATION_KEY, bump_generation, memory, new_generation
 from portal.models import Page
 from portal.urls import urlpatterns as portal_urlpatterns
 
@@ -197,3 +198,40 @@ def test_a_draft_previewed_by_staff_never_reaches_visitors(admin_client, client,
     Page.objects.create(slug="draft", title_ja="下書き", title_en="Draft", is_published=False)
     assert admin_client.get("/en/pages/draft/").status_code == 200
     assert client.get("/en/pages/draft/").status_code == 404
+
+
+@pytest.fixture
+def process_memory(settings, page_cache):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+
+
+def another_process_changes_content():
+    """What a bump from another node looks like here: only the shared cache changes."""
+    cache.set(GENERATION_KEY, new_generation(), timeout=None)
+
+
+def test_a_hit_from_process_memory_needs_no_round_trip(client, real_data, process_memory):
+    client.get(LISTING)
+    cache.clear()  # Were the shared cache asked, this would be a miss and need queries.
+    response = client.get(LISTING)
+    assert response.status_code == 200
+    assert "63 International Associations" in response.content.decode()
+
+
+def test_another_nodes_change_shows_once_the_memory_expires(client, real_data, process_memory):
+    client.get(LISTING)
+    Association.objects.filter(slug="hokkaido").update(is_published=False)
+    another_process_changes_content()
+    assert "63 International Associations" in client.get(LISTING).content.decode()
+    memory.read_at -= 60
+    assert "62 International Associations" in client.get(LISTING).content.decode()
+
+
+def test_a_change_in_this_process_shows_at_once_despite_the_memory(
+    client, real_data, process_memory
+):
+    association = Association.objects.get(slug="hokkaido")
+    client.get(LISTING)
+    association.name_en = "Renamed Association"
+    association.save()
+    assert "Renamed Association" in client.get(LISTING).content.decode()
