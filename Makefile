@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages fixtures bench clean
+.PHONY: run test lint format messages fixtures bench audit clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,19 @@ format: $(BIN)/.installed
 
 fixtures: $(BIN)/.installed
 	$(PY) manage.py build_fixtures
+
+# Both need PostgreSQL, Redis, nginx and wrk (bench) or Chromium (audit) from Debian:
+# apt-get install -y postgresql redis-server nginx wrk chromium
+bench: $(BIN)/.installed
+	@if [ -d locale ]; then $(MAKE) --no-print-directory messages; fi
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+audit: $(BIN)/.installed node_modules/.package-lock.json
+	@if [ -d locale ]; then $(MAKE) --no-print-directory messages; fi
+	$(PY) scripts/audit.py $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

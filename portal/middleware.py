@@ -1,6 +1,19 @@
+import gzip
+import logging
+import re
+import secrets
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import get_language_from_path
+
+from portal import caching
+
+logger = logging.getLogger(__name__)
 
 ADMIN_LANGUAGE_COOKIE = "admin_language"
 
@@ -35,3 +48,183 @@ class AdminLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+# No inline script or style anywhere (house style), so 'self' is all pages need. A template
+# that really needs an inline element uses {{ request.csp_nonce }}; the nonce is then added
+# here, and that response is never stored in a shared cache.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+}
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+
+
+class CspNonce:
+    """A per-request nonce that is only made (and only put in the header) when a template
+    uses it."""
+
+    def __init__(self):
+        self.value = None
+
+    def __str__(self):
+        if self.value is None:
+            self.value = secrets.token_urlsafe(16)
+        return self.value
+
+    @property
+    def used(self):
+        return self.value is not None
+
+
+def content_security_policy(nonce=None):
+    directives = []
+    for name, sources in CONTENT_SECURITY_POLICY.items():
+        if nonce and name in ("script-src", "style-src"):
+            sources = [*sources, f"'nonce-{nonce}'"]
+        directives.append(f"{name} {' '.join(sources)}")
+    return "; ".join(directives)
+
+
+STATIC_POLICY = content_security_policy()
+
+
+class SecurityHeadersMiddleware:
+    """The headers Django's SecurityMiddleware does not set, on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.csp_nonce = CspNonce()
+        response = self.get_response(request)
+        nonce = request.csp_nonce
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            content_security_policy(nonce.value) if nonce.used else STATIC_POLICY,
+        )
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        return response
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+VARYING_ON_VISITOR = {"cookie", "accept-language", "authorization", "*"}
+# Cookies a public (language-prefixed) page never depends on: a CSRF token is only used by
+# forms, which set the cookie again and so are never stored; the language is in the URL.
+HARMLESS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+
+
+class PublicPageCacheMiddleware:
+    """Public pages: served from the shared cache, compressed once, answered 304 when the
+    visitor's copy is current, and given Cache-Control so a proxy in front may keep them.
+
+    Public pages are the language-prefixed GET/HEAD URLs requested without a session
+    cookie. A response is stored only if it is a plain 200 that sets no cookie, does not
+    vary on the visitor and used no CSP nonce; anything else passes through untouched.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_public_request(request):
+            return self.get_response(request)
+        # Raises DisallowedHost (a 400) for a host not in ALLOWED_HOSTS, before any lookup.
+        key = caching.entry_key(request)
+        generation, entry = self.lookup(key)
+        if entry is not None:
+            return self.replay(request, entry)
+        response = self.get_response(request)
+        if not self.is_public_response(request, response):
+            if response.cookies and not response.has_header("Cache-Control"):
+                response["Cache-Control"] = "private, no-cache"
+            return response
+        if generation is None:
+            return self.replay(request, caching.build_entry(caching.new_generation(), response))
+        entry = caching.build_entry(generation, response)
+        if settings.PAGE_CACHE_SECONDS > 0:
+            try:
+                caching.store(key, entry)
+            except Exception:
+                logger.warning("Page cache unavailable; page not stored", exc_info=True)
+        return self.replay(request, entry)
+
+    @staticmethod
+    def is_public_request(request):
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and get_language_from_path(request.path_info) is not None
+        )
+
+    @staticmethod
+    def is_public_response(request, response):
+        user = getattr(request, "user", None)
+        vary = {value.strip().lower() for value in response.get("Vary", "").split(",")}
+        if vary & VARYING_ON_VISITOR == {"cookie"} and set(request.COOKIES) <= HARMLESS_COOKIES:
+            # A view looked at request.user, so the session middleware added "Vary: Cookie";
+            # but there is no session, and public pages vary on no other cookie: this is the
+            # page every anonymous visitor gets.
+            vary.discard("cookie")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+            and not vary & VARYING_ON_VISITOR
+            and not request.csp_nonce.used
+            and not (user is not None and user.is_authenticated)
+        )
+
+    @staticmethod
+    def lookup(key):
+        try:
+            return caching.lookup(key)
+        except Exception:
+            # Pages still come from the database; /healthz reports the cache as down.
+            logger.warning("Page cache unavailable; serving uncached", exc_info=True)
+            return None, None
+
+    @staticmethod
+    def replay(request, entry):
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response = HttpResponse(entry.body_gzip, status=entry.status)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(gzip.decompress(entry.body_gzip), status=entry.status)
+        for name, value in entry.headers:
+            response[name] = value
+        response["ETag"] = entry.etag
+        response["Last-Modified"] = http_date(entry.last_modified)
+        response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return get_conditional_response(
+            request, etag=entry.etag, last_modified=entry.last_modified, response=response
+        )

@@ -84,8 +84,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every response (static files and error pages too) gets the headers.
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside sessions and CSRF: it must see any cookie they set, so as never to store it.
+    "portal.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware, before CommonMiddleware sets Content-Length.
@@ -102,7 +106,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+# The benchmark (scripts/bench.py) adds a trivial view through its own URLconf.
+ROOT_URLCONF = env("ROOT_URLCONF", "portal.urls")
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -124,8 +129,14 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections: a sync gunicorn worker serves one request at a time, so one
+# connection per worker is a pool of the right size (see docs/deploy.md).
 if PRODUCTION:
-    DATABASES = {"default": dj_database_url.parse(required("DATABASE_URL"), conn_max_age=600)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            required("DATABASE_URL"), conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "600"))
+        )
+    }
 else:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -150,7 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -189,6 +200,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Load balancers probe nodes over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     # The __Host- prefix makes browsers refuse these cookies unless they are Secure,
     # host-only and for the whole site, so no subdomain can plant or read them.
     SESSION_COOKIE_NAME = "__Host-sessionid"
@@ -199,11 +212,38 @@ SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(60 * 60 * 2)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Cache and sessions --------------------------------------------------------------------
+
+# Redis when REDIS_URL (or CACHE_URL) is set: one cache shared by every web and worker node
+# for pages, sessions and rate limits. Otherwise a per-process memory cache, which is right
+# for development and tests but not for several processes (see docs/deploy.md).
+CACHE_URL = env("REDIS_URL") or env("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
+            # Fail fast: a slow Redis must not hold every worker (pages then come from the DB).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    # Sessions (staff only) read from Redis and survive its restart in the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "portal",
+        }
+    }
 
 # --- Internationalisation ------------------------------------------------------------------
 
@@ -255,6 +295,18 @@ ADMIN_REQUIRE_TWO_FACTOR = env_bool("ADMIN_REQUIRE_TWO_FACTOR", False)
 # Listing page size: all 63 real associations fit on one page, grouped by region like
 # CLAIR's own page; larger data sets paginate.
 DIRECTORY_PAGE_SIZE = int(env("DIRECTORY_PAGE_SIZE", "100"))
+
+# Public pages (the language-prefixed URLs) kept in the shared cache, per URL with its query
+# string, until staff change content (portal/caching.py) or this many seconds pass. Off by
+# default without a shared cache: a per-process cache could not be invalidated everywhere.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if PRODUCTION and CACHE_URL else "0"))
+# Each process also keeps the pages it served for this long, so that most hits need no
+# round trip to Redis; another node's change then shows here within this many seconds.
+PAGE_CACHE_LOCAL_SECONDS = float(env("PAGE_CACHE_LOCAL_SECONDS", "1" if PRODUCTION else "0"))
+# How long browsers and proxies may reuse a public page before revalidating it (ETag).
+PUBLIC_PAGE_MAX_AGE = int(env("PUBLIC_PAGE_MAX_AGE", "300" if PRODUCTION else "0"))
+# Apps (or "app.Model") whose changes are shown on public pages and so empty the page cache.
+PAGE_CACHE_CONTENT_MODELS = ["directory", "portal", "enquiries.Division", "admin.LogEntry"]
 
 # The admin speaks Japanese unless a staff member chose another language (docs/admin.md).
 ADMIN_DEFAULT_LANGUAGE = env("ADMIN_DEFAULT_LANGUAGE", "ja")
@@ -313,9 +365,15 @@ WORKER_POLL_SECONDS = float(env("WORKER_POLL_SECONDS", "5"))
 OPEN_DATA_LICENCE_NAME = env("OPEN_DATA_LICENCE_NAME", "CC BY 4.0")
 OPEN_DATA_LICENCE_URL = env("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
 
+# One JSON object per line in production (portal/log.py), readable text in development.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "portal.log.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }

@@ -21,6 +21,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "template_name": "sitemap.xml"},
         name="sitemap",
     ),
+    path("healthz", views.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -33,3 +34,5 @@ urlpatterns += i18n_patterns(
     path("map/", views.prefecture_map_page, name="map"),
     path("open-data/", views.open_data, name="open-data"),
 )
+
+handler500 = "portal.views.server_error"

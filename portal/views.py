@@ -1,17 +1,22 @@
+import sys
+
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_request
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from directory.models import Association, Prefecture, Region
-from portal import prefecture_map
+from portal import health, prefecture_map
 from portal import search as site_search
 from portal.i18n import resolve_translation
+from portal.languages import BY_CODE
 from portal.middleware import ADMIN_LANGUAGE_COOKIE
 from portal.models import Page, StaffPreferences
 from portal.preview import mark_as_preview
@@ -162,3 +167,39 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """For load balancers: 200 when the database and the cache answer, 503 otherwise.
+
+    The body says nothing more, whoever asks; the reason is in the logs.
+    """
+    if health.database_ok() and health.cache_ok():
+        return HttpResponse("ok\n", content_type="text/plain")
+    return HttpResponse("unavailable\n", content_type="text/plain", status=503)
+
+
+def server_error(request):
+    """handler500: a 503 page when a service is down, the 500 page otherwise.
+
+    Both are rendered without context processors or database access, in the language of
+    the URL, since whatever failed may fail again.
+    """
+    language = (
+        BY_CODE.get(translation.get_language_from_path(request.path_info) or "")
+        or BY_CODE.get(translation.get_language())
+        or BY_CODE[settings.LANGUAGE_CODE]
+    )
+    unavailable = isinstance(sys.exc_info()[1], health.SERVICE_UNAVAILABLE_ERRORS)
+    with translation.override(language.code):
+        template = loader.get_template("503.html" if unavailable else "500.html")
+        body = template.render({"current_language": language})
+    if unavailable:
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "60"
+    else:
+        response = HttpResponseServerError(body)
+    response["Cache-Control"] = "no-store"
+    return response

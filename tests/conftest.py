@@ -1,8 +1,10 @@
 import pytest
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection
 
+from portal.caching import memory as page_cache_memory
 from portal.management.commands.load_initial_data import FIXTURES
 
 _fixture_objects = None
@@ -42,3 +44,14 @@ def install_real_data():
 def real_data(db):
     """The real reference data: 6 regions, 47 prefectures, the 63 associations and more."""
     install_real_data()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (locmem, or Redis when REDIS_URL is set): a page
+    cached by one test must not answer another test's request."""
+    cache.clear()
+    page_cache_memory.forget()
+    yield
+    cache.clear()
+    page_cache_memory.forget()

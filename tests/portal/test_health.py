@@ -1,0 +1,135 @@
+import socket
+from contextlib import contextmanager
+
+import pytest
+from django.db import OperationalError, ProgrammingError, connection
+from django.test import Client
+
+
+@contextmanager
+def database_down():
+    """Every query fails the way it does when PostgreSQL is unreachable."""
+
+    def refuse(*args):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The default cache is a Redis server that is not there."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.fixture
+def visitor():
+    """A client that gets what a visitor gets when the server fails, not the exception."""
+    return Client(raise_request_exception=False)
+
+
+def test_healthz_says_ok_and_nothing_else(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert response["Content-Type"] == "text/plain"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_healthz_answers_head(client, db):
+    assert client.head("/healthz").status_code == 200
+
+
+def test_healthz_is_503_when_the_database_is_down(client, db):
+    with database_down():
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"unavailable\n"
+
+
+def test_healthz_is_503_when_the_cache_is_down(client, db, cache_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"unavailable\n"
+
+
+@pytest.mark.parametrize("language", ["ja", "en", "ur"])
+def test_visitors_get_a_translated_503_page_when_the_database_is_down(visitor, real_data, language):
+    with database_down():
+        response = visitor.get(f"/{language}/associations/")
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert response["Cache-Control"] == "no-store"
+    assert f'<html lang="{language}"' in html
+    assert html.count("<h1>") == 1
+    assert "Traceback" not in html and "OperationalError" not in html
+    assert "Connection refused" not in html
+
+
+def test_the_503_page_is_in_the_visitors_language(visitor, real_data, settings):
+    from django.utils.translation import gettext, override
+
+    with override("fr"):
+        heading = gettext("The directory is temporarily unavailable")
+    with database_down():
+        html = visitor.get("/fr/").content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert 'dir="ltr"' in html
+
+
+def test_the_503_page_for_a_right_to_left_language(visitor, real_data):
+    with database_down():
+        html = visitor.get("/ur/").content.decode()
+    assert 'dir="rtl"' in html
+
+
+def test_a_bug_gives_the_500_page_not_a_stack_trace(visitor, real_data):
+    def broken(*args):
+        raise ProgrammingError('relation "directory_association" does not exist')
+
+    with connection.execute_wrapper(broken):
+        response = visitor.get("/en/associations/")
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "<h1>Something went wrong</h1>" in html
+    assert "directory_association" not in html and "Traceback" not in html
+
+
+def test_public_pages_are_still_served_when_the_cache_is_down(
+    visitor, real_data, cache_down, settings
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    response = visitor.get("/en/associations/")
+    assert response.status_code == 200
+    assert "63 International Associations" in response.content.decode()
+
+
+def test_a_cached_page_is_served_while_the_database_is_down(visitor, real_data, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    assert visitor.get("/en/associations/").status_code == 200
+    with database_down():
+        response = visitor.get("/en/associations/")
+    assert response.status_code == 200
+    assert "63 International Associations" in response.content.decode()
+
+
+def test_404_page_is_translated_and_has_one_heading(client, real_data):
+    response = client.get("/ja/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<html lang="ja"' in html
+    assert html.count("<h1>") == 1

@@ -1,0 +1,77 @@
+"""Budgets: a constant number of queries per page whatever the data size, and a light page."""
+
+import gzip
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from directory.models import Association
+
+PAGE_WEIGHT_BUDGET = 60 * 1024
+LISTING_QUERY_BUDGET = 10
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+def test_home_query_budget(client, real_data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        client.get("/en/")
+
+
+def test_detail_query_budget(client, real_data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        client.get("/en/associations/hokkaido/")
+
+
+@pytest.mark.parametrize("query", ["", "?region=kanto", "?q=international&level=designated_city"])
+def test_listing_query_count_does_not_grow_with_the_data(
+    client, real_data, query, django_assert_max_num_queries
+):
+    url = f"/en/associations/{query}"
+    with_real_data = queries_for(client, url)
+    call_command("generate_associations", 2000, verbosity=0)
+    assert Association.objects.count() == 2063
+    with django_assert_max_num_queries(LISTING_QUERY_BUDGET):
+        with_generated_data = queries_for(client, url)
+    assert with_generated_data == with_real_data
+
+
+def linked_assets(html, pattern):
+    return [
+        finders.find(url.removeprefix(settings.STATIC_URL))
+        for url in re.findall(pattern, html)
+        if url.startswith(settings.STATIC_URL)
+    ]
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_listing_page_weight(client, real_data, language):
+    """HTML, CSS and JavaScript together, compressed as they are sent, in every language."""
+    html = client.get(f"/{language}/associations/").content.decode()
+    assets = linked_assets(html, r'<link rel="stylesheet" href="([^"]+)"')
+    assets += linked_assets(html, r'<script[^>]+src="([^"]+)"')
+    assert assets and all(assets)
+    weight = len(gzip.compress(html.encode())) + sum(
+        len(gzip.compress(open(path, "rb").read())) for path in assets
+    )
+    assert weight <= PAGE_WEIGHT_BUDGET, f"{language}: {weight} bytes"
+
+
+def test_no_web_font_is_shipped_or_linked(client, real_data):
+    html = client.get("/en/associations/").content.decode()
+    assert 'as="font"' not in html
+    for directory in settings.STATICFILES_DIRS:
+        for path in directory.rglob("*"):
+            assert path.suffix.lower() not in {".woff", ".woff2", ".ttf", ".otf", ".eot"}, path
+            if path.suffix == ".css":
+                assert "@font-face" not in path.read_text(), path
