@@ -7,11 +7,13 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
 from portal import caching
+from portal.text_size import DEFAULT as TEXT_SIZE_DEFAULT
+from portal.text_size import current_text_size
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +157,11 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if not self.is_public_request(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            if current_text_size(request) != TEXT_SIZE_DEFAULT:
+                # The page's HTML depends on the text-size cookie: no shared cache may keep it.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
         # Raises DisallowedHost (a 400) for a host not in ALLOWED_HOSTS, before any lookup.
         key = caching.entry_key(request)
         generation, entry = self.lookup(key)
@@ -181,6 +187,8 @@ class PublicPageCacheMiddleware:
         return (
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            # A chosen text size changes the HTML; only the default page is shared.
+            and current_text_size(request) == TEXT_SIZE_DEFAULT
             and get_language_from_path(request.path_info) is not None
         )
 

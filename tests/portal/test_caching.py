@@ -235,3 +235,14 @@ def test_a_change_in_this_process_shows_at_once_despite_the_memory(
     association.name_en = "Renamed Association"
     association.save()
     assert "Renamed Association" in client.get(LISTING).content.decode()
+
+
+def test_a_chosen_text_size_never_gets_or_fills_the_shared_cache(client, real_data, page_cache):
+    standard = client.get("/en/")
+    assert "text-size-large" not in standard.content.decode()
+    client.cookies["text_size"] = "large"
+    large = client.get("/en/")
+    assert "text-size-large" in large.content.decode()
+    assert "private" in large["Cache-Control"]
+    del client.cookies["text_size"]
+    assert "text-size-large" not in client.get("/en/").content.decode()
