@@ -31,6 +31,7 @@ PUBLIC_PAGES = [
     ("page", "/{language}/pages/multicultural-japan/"),
     ("page-with-links", "/{language}/pages/multilingual-information/"),
     ("open-data", "/{language}/open-data/"),
+    ("enquiry-form", "/{language}/enquiries/new/"),
 ]
 
 
