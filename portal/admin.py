@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from portal.admin_actions import publish, unpublish
 from portal.history import HistoryAdmin
-from portal.models import Page
+from portal.models import Page, ResourceLink
 from portal.translation_admin import (
     LanguageGroupedTranslationAdmin,
     MissingTranslationFilter,
@@ -30,3 +30,17 @@ class PageAdmin(TranslationCompletenessMixin, HistoryAdmin, LanguageGroupedTrans
         (None, {"fields": ["created", "updated"]}),
     ]
     actions = [publish, unpublish]
+
+
+@admin.register(ResourceLink)
+class ResourceLinkAdmin(TranslationCompletenessMixin, LanguageGroupedTranslationAdmin):
+    """The curated links listed under a content page (e.g. "Multilingual Information")."""
+
+    list_display = ("title", "page", "url", "order", "translation_completeness")
+    list_filter = ("page", MissingTranslationFilter)
+    list_select_related = ("page",)
+    search_fields = ("url",)
+    autocomplete_fields = ("page",)
+    filter_horizontal = ("languages",)
+    ordering = ("page", "order", "pk")
+    fieldsets = [(None, {"fields": ["page", "url", "languages", "order"]})]
