@@ -137,11 +137,15 @@ class _RubyWriter(HTMLParser):
         self.out.append(self.get_starttag_text())
         if tag in VOID_ELEMENTS:
             return
-        lang = dict(attrs).get("lang")
+        attributes = dict(attrs)
+        lang = attributes.get("lang")
         annotate = (
             self._annotating()
             and tag not in SKIPPED_ELEMENTS
             and (lang is None or lang.lower().startswith("ja"))
+            # Readings would make the visible text differ from an aria-label that names it
+            # (WCAG 2.5.3, label in name).
+            and "aria-label" not in attributes
         )
         self.stack.append((tag, annotate))
 

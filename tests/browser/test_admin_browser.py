@@ -1,7 +1,7 @@
 import pytest
 
 from directory.models import Association
-from portal.roles import DIRECTORY_EDITORS
+from portal.roles import DIRECTORY_EDITORS, sync_roles
 from tests.staff import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -12,6 +12,7 @@ DESCRIPTION_VI = "Tư vấn miễn phí cho người nước ngoài sống tại
 def test_directory_editor_adds_a_vietnamese_description(
     page, live_server, browser_data, external_requests
 ):
+    sync_roles()  # a transactional test before this one may have flushed the groups
     make_staff("editor", DIRECTORY_EDITORS)
     yokohama = Association.objects.get(slug="yokohama-city")
 

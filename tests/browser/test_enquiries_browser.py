@@ -105,7 +105,7 @@ def test_every_step_is_accessible(page, live_server, browser_data, external_requ
     assert axe_violations(page) == []
 
     with page.expect_navigation():
-        page.locator("button[type=submit]").click()
+        page.locator("form.enquiry-form button[type=submit]").click()
     assert page.locator(".error-summary").count() == 1
     assert axe_violations(page) == []
 
