@@ -135,7 +135,8 @@ class AssociationQuerySet(models.QuerySet):
         return self.exclude(website="").filter(website_checked_at__isnull=True)
 
     def for_listing(self):
-        return self.select_related("prefecture__region").prefetch_related("services")
+        # The cards show the prefecture and region, not the services: no prefetch.
+        return self.select_related("prefecture__region")
 
     def for_detail(self):
         return self.select_related("prefecture__region").prefetch_related("services", "languages")

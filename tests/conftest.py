@@ -3,6 +3,7 @@ from django.core import serializers
 from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection
+from django.utils import translation
 
 from portal.caching import memory as page_cache_memory
 from portal.management.commands.load_initial_data import FIXTURES
@@ -55,3 +56,13 @@ def empty_cache():
     yield
     cache.clear()
     page_cache_memory.forget()
+
+
+@pytest.fixture(autouse=True)
+def default_language(settings):
+    """Each test starts in the site's default language. A request activates its own
+    language for the rest of its thread (as Django's LocaleMiddleware does), so without this
+    a test would inherit the language of the previous test's last request."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

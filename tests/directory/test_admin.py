@@ -179,8 +179,8 @@ def test_level_consistency(admin_client, real_data):
         change_url(kanagawa), form_data(kanagawa, city_ja="横浜市", municipality_code="14100")
     )
     errors = response.context["adminform"].form.errors
-    assert "no city" in errors["city_ja"][0]
-    assert "no municipality code" in errors["municipality_code"][0]
+    assert "市はありません" in errors["city_ja"][0]
+    assert "市区町村コードはありません" in errors["municipality_code"][0]
 
 
 def test_website_and_email_and_unique_slug(admin_client, real_data):

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from enquiries.models import Delivery, Enquiry
+from portal.models import StaffPreferences
 from portal.roles import ENQUIRY_HANDLERS, sync_roles
 from tests.enquiries.conftest import submit_enquiry
 
@@ -20,6 +21,9 @@ def handler(django_user_model):
     """A member of the "Enquiry handlers" role (portal/roles.py), not a superuser."""
     user = django_user_model.objects.create_user("handler", password="x", is_staff=True)
     user.groups.add(sync_roles()[ENQUIRY_HANDLERS])
+    # This handler works in English (the admin's default is Japanese; see
+    # tests/portal/test_admin.py), so the assertions below read the English labels.
+    StaffPreferences.objects.create(user=user, admin_language="en")
     return user
 
 

@@ -74,7 +74,7 @@ def test_submission_reaches_the_division_and_the_resident(client, topics, smtp_s
     assert enquiry.reference in text
     # The topic in the resident's chosen language, the promised reply time, no free text.
     assert "お住まいの地域の国際交流協会について" in text
-    assert "5 working days" in text
+    assert "5営業日以内" in text
     assert "Line one" not in text and "Maya" not in text
 
     assert {delivery.state for delivery in enquiry.deliveries.all()} == {Delivery.State.SENT}
