@@ -59,10 +59,12 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def default_language(settings):
+def default_language():
     """Each test starts in the site's default language. A request activates its own
     language for the rest of its thread (as Django's LocaleMiddleware does), so without this
     a test would inherit the language of the previous test's last request."""
+    from django.conf import settings
+
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
