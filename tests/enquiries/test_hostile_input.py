@@ -215,9 +215,14 @@ def resident(topics, settings):
 
 
 def test_step_one_survives_anything(resident):
+    # What the three pages this step can answer with contain of their own: the empty form,
+    # the form with errors, and "check your answers" (when a generated form is valid).
     allowed = ParsedPage(
         resident.get("/en/enquiries/new/").content.decode()
         + resident.post("/en/enquiries/new/", ERRORS_WITH_TICKS).content.decode()
+        + resident.post(
+            "/en/enquiries/new/", {**VALID_ANSWERS, "form_token": issue_form_token()}
+        ).content.decode()
     )
 
     @settings(max_examples=1400, **HYPOTHESIS)
