@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 
+from enquiries.models import Topic
 from portal.models import Page, ResourceLink
 
 
@@ -90,9 +92,26 @@ def test_multilingual_information_lists_structured_links(client, real_data):
 
 
 def test_link_text_falls_back_with_its_language(client, real_data):
-    html = client.get("/ko/pages/multilingual-information/").content.decode()
     link = ResourceLink.objects.order_by("order").first()
+    assert link.title_ko, "the real data has the Korean title"
+    html = client.get("/ko/pages/multilingual-information/").content.decode()
+    assert f">{link.title_ko}<" in html and f'<span lang="en">{link.title_en}</span>' not in html
+    # A title staff have not translated yet falls back, marked with its language.
+    ResourceLink.objects.filter(pk=link.pk).update(title_ko="")
+    html = client.get("/ko/pages/multilingual-information/").content.decode()
     assert f'<span lang="en">{link.title_en}</span>' in html
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_the_real_pages_and_topics_exist_in_every_language(client, real_data, language):
+    """Content staff keep, as shipped: every page, link and enquiry topic is translated, so
+    no visitor meets a fallback notice on them."""
+    from portal.i18n import fallback_languages
+
+    for page in Page.objects.published():
+        assert fallback_languages(page, ["title", "body"], language) == [], page.slug
+        assert fallback_languages(page.links.all(), ["title", "description"], language) == []
+    assert fallback_languages(Topic.objects.all(), ["name", "description"], language) == []
 
 
 def test_about_page_explains_the_data_and_its_gaps(real_data):

@@ -74,7 +74,16 @@ def test_pages_are_found_in_the_visitors_language(client, real_data):
     assert "<mark>個人情報</mark>" in html
 
 
+def test_pages_are_found_by_their_text_in_the_visitors_language(client, real_data):
+    title = Page.objects.get(slug="accessibility").title_ko
+    response, html = search(client, title, language="ko")
+    assert "accessibility" in [r["object"].slug for r in response.context["page_results"]]
+    assert 'lang="en"' not in html.split('id="page-results-heading"', 1)[1]
+
+
 def test_pages_fall_back_and_say_which_language_they_are_in(client, real_data):
+    # Not yet translated into Korean: the English text is searched and shown, marked as such.
+    Page.objects.filter(slug="accessibility").update(title_ko="", body_ko="")
     response, html = search(client, "accessibility", language="ko")
     assert "accessibility" in [r["object"].slug for r in response.context["page_results"]]
     assert 'lang="en"' in html.split('id="page-results-heading"', 1)[1]
