@@ -179,6 +179,19 @@ class AssociationFilter(django_filters.FilterSet):
         level = self.active_filters().get("level")
         return levels.get(level, 0) if level else sum(levels.values())
 
+    def places(self):
+        """(regions, {code: prefecture}) with each prefecture's region attached: the options
+        of two filters, and what the listing's cards and headings show of a place."""
+        if not hasattr(self, "_places"):
+            regions = list(Region.objects.only("slug", "name"))
+            by_id = {region.pk: region for region in regions}
+            prefectures = {}
+            for prefecture in Prefecture.objects.only("code", "name", "region"):
+                prefecture.region = by_id[prefecture.region_id]
+                prefectures[prefecture.code] = prefecture
+            self._places = (regions, prefectures)
+        return self._places
+
     def facets(self):
         """For every filter, its options and how many associations each would give.
 
@@ -195,9 +208,9 @@ class AssociationFilter(django_filters.FilterSet):
         def count(name, key):
             return counts[name].get(key, 0)
 
+        regions, prefectures = self.places()
+        prefectures = prefectures.values()
         # Only what the options show: the translated names bring all their languages.
-        regions = Region.objects.only("slug", "name")
-        prefectures = list(Prefecture.objects.only("code", "name", "region"))
         services = Service.objects.only("slug", "name")
         languages = Language.objects.only("code", "name")
         region_counts = {}

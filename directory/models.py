@@ -105,20 +105,9 @@ class Language(models.Model):
         return self.name
 
 
-# What templates/directory/includes/association_card.html and the listing's region
-# headings read; anything else would cost one query per card (tests/portal/test_performance.py).
-LISTING_FIELDS = (
-    "slug",
-    "name",
-    "short_name",
-    "level",
-    "city",
-    "website",
-    "prefecture__name",
-    "prefecture__region__slug",
-    "prefecture__region__name",
-    "prefecture__region__order",
-)
+# What templates/directory/includes/association_card.html reads of an association; anything
+# else would cost one query per card (tests/portal/test_performance.py).
+LISTING_FIELDS = ("slug", "name", "short_name", "level", "city", "website", "prefecture")
 
 
 class AssociationQuerySet(models.QuerySet):
@@ -150,16 +139,21 @@ class AssociationQuerySet(models.QuerySet):
     def website_unchecked(self):
         return self.exclude(website="").filter(website_checked_at__isnull=True)
 
-    def for_listing(self):
-        """Only what a listing card and its region heading show (LISTING_FIELDS).
+    def for_listing(self, prefectures):
+        """Only what a listing card shows (LISTING_FIELDS), with the given prefectures.
 
-        The cards show the prefecture and region, not the services: no prefetch. A
-        translated field brings all its language columns (the fallbacks need them), but
-        the long texts (address, description, sources) stay in the database: with 19
-        languages they are most of a row's width, and building model instances from them
-        was most of the listing's time.
+        `prefectures` maps codes to Prefecture instances with their regions, which the
+        listing has already loaded for its filters: attached to each card instead of joined
+        and built again for every row. The cards show the prefecture and region, not the
+        services: no prefetch. A translated field brings all its language columns (the
+        fallbacks need them), but the long texts (address, description, sources) stay in
+        the database: with 19 languages they are most of a row's width, and building model
+        instances from them was most of the listing's time.
         """
-        return self.select_related("prefecture__region").only(*LISTING_FIELDS)
+        associations = list(self.only(*LISTING_FIELDS))
+        for association in associations:
+            association.prefecture = prefectures[association.prefecture_id]
+        return associations
 
     def for_detail(self):
         return self.select_related("prefecture__region").prefetch_related("services", "languages")

@@ -59,7 +59,8 @@ def listing_page(filterset, number):
     page = CountedPaginator(
         results.values("pk"), settings.DIRECTORY_PAGE_SIZE, filterset.result_count()
     ).get_page(number)
-    page.object_list = results.for_listing().filter(pk__in=page.object_list)
+    _regions, prefectures = filterset.places()
+    page.object_list = results.filter(pk__in=page.object_list).for_listing(prefectures)
     return page
 
 

@@ -93,16 +93,25 @@ def test_every_page_holds_the_same_rows_in_the_same_order(tagged, query):
 
 
 def test_cards_load_only_what_they_show(tagged):
-    page = listing_page(filterset(""), "1")
-    association = page.object_list[0]
+    filters = filterset("")
+    association = listing_page(filters, "1").object_list[0]
     deferred = association.get_deferred_fields()
     assert {"description", "description_en", "address_ja", "source_note", "email"} <= deferred
     assert not {"slug", "name_en", "name_ja", "city_en", "short_name", "level", "website"} & (
         deferred
     )
-    assert "name_en" not in association.prefecture.get_deferred_fields()
-    assert "slug" not in association.prefecture.region.get_deferred_fields()
-    assert "prefecture__region__name" in LISTING_FIELDS
+    assert set(LISTING_FIELDS) >= {"slug", "name", "city", "prefecture"}
+
+
+def test_cards_share_the_places_the_filters_loaded(tagged, django_assert_num_queries):
+    filters = filterset("")
+    regions, prefectures = filters.places()
+    page = listing_page(filters, "1")
+    with django_assert_num_queries(0):
+        for association in page.object_list:
+            assert association.prefecture is prefectures[association.prefecture_id]
+            assert association.prefecture.region in regions
+            assert association.prefecture.name_en and association.prefecture.region.slug
 
 
 def test_the_listing_renders_without_reading_a_deferred_field(
