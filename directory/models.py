@@ -105,6 +105,11 @@ class Language(models.Model):
         return self.name
 
 
+# What templates/directory/includes/association_card.html reads of an association; anything
+# else would cost one query per card (tests/portal/test_performance.py).
+LISTING_FIELDS = ("slug", "name", "short_name", "level", "city", "website", "prefecture")
+
+
 class AssociationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -134,9 +139,21 @@ class AssociationQuerySet(models.QuerySet):
     def website_unchecked(self):
         return self.exclude(website="").filter(website_checked_at__isnull=True)
 
-    def for_listing(self):
-        # The cards show the prefecture and region, not the services: no prefetch.
-        return self.select_related("prefecture__region")
+    def for_listing(self, prefectures):
+        """Only what a listing card shows (LISTING_FIELDS), with the given prefectures.
+
+        `prefectures` maps codes to Prefecture instances with their regions, which the
+        listing has already loaded for its filters: attached to each card instead of joined
+        and built again for every row. The cards show the prefecture and region, not the
+        services: no prefetch. A translated field brings all its language columns (the
+        fallbacks need them), but the long texts (address, description, sources) stay in
+        the database: with 19 languages they are most of a row's width, and building model
+        instances from them was most of the listing's time.
+        """
+        associations = list(self.only(*LISTING_FIELDS))
+        for association in associations:
+            association.prefecture = prefectures[association.prefecture_id]
+        return associations
 
     def for_detail(self):
         return self.select_related("prefecture__region").prefetch_related("services", "languages")
@@ -253,6 +270,15 @@ class Association(models.Model):
         ordering = ["prefecture__region__order", "-level", "display_order", "pk"]
         verbose_name = _("association")
         verbose_name_plural = _("associations")
+        indexes = [
+            # The listing without reading the wide rows: its facet counts (grouped by level
+            # and prefecture), the matching ids, and the page's ids in directory order all
+            # come from this index alone (PostgreSQL index-only scans).
+            models.Index(
+                fields=["is_published", "prefecture", "level", "display_order", "id"],
+                name="association_listing",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["prefecture"],

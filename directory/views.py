@@ -40,14 +40,36 @@ def filter_error_messages(filterset):
     ]
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its total instead of counting it with a query of its own."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def listing_page(filterset, number):
+    """One page of the filtered listing, with what its cards show.
+
+    The page is found on narrow rows (ids in the listing's order), then only its rows are
+    loaded: sorting every matching row with all its columns to keep a hundred was most of
+    the query's time with 10,000 associations. The total comes from the facet counts.
+    """
+    results = filterset.qs
+    page = CountedPaginator(
+        results.values("pk"), settings.DIRECTORY_PAGE_SIZE, filterset.result_count()
+    ).get_page(number)
+    _regions, prefectures = filterset.places()
+    page.object_list = results.filter(pk__in=page.object_list).for_listing(prefectures)
+    return page
+
+
 def association_list(request):
     filterset = AssociationFilter(
         request.GET or None, queryset=Association.objects.published().in_directory_order()
     )
     notices = repeated_parameter_messages(request.GET)
-    page = Paginator(filterset.qs.for_listing(), settings.DIRECTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = listing_page(filterset, request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(

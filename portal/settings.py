@@ -144,6 +144,13 @@ else:
         )
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL session options for the portal's connections. Its requests are short and run
+# side by side on few cores: parallel query (extra worker processes for one query) made the
+# listing's facet counts a third slower under concurrent load, so it is off by default
+# (docs/performance.md). An empty DATABASE_PG_OPTIONS keeps the server's own settings.
+DATABASE_PG_OPTIONS = env("DATABASE_PG_OPTIONS", "-c max_parallel_workers_per_gather=0")
+if DATABASE_PG_OPTIONS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = DATABASE_PG_OPTIONS
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

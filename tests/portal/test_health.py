@@ -26,6 +26,7 @@ def closed_port():
 @pytest.fixture
 def cache_down(settings):
     """The default cache is a Redis server that is not there."""
+    working = settings.CACHES
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -33,6 +34,10 @@ def cache_down(settings):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    yield
+    # Back before the autouse empty_cache fixture clears the cache in its teardown, which
+    # pytest runs before it restores `settings` (set up earlier, for default_language).
+    settings.CACHES = working
 
 
 @pytest.fixture

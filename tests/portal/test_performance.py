@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from directory.models import Association
 
 PAGE_WEIGHT_BUDGET = 60 * 1024
-LISTING_QUERY_BUDGET = 10
+LISTING_QUERY_BUDGET = 9
 
 
 def queries_for(client, url):
