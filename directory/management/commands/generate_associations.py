@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 display_order=1000 + number,
                 is_published=True,
             )
-            association.search_text = association.build_search_text()
+            association.refresh_derived_fields()
             associations.append(association)
         Association.objects.bulk_create(associations)
         created = Association.objects.filter(slug__in=[a.slug for a in associations])
