@@ -16,9 +16,11 @@ worker_class = "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-# Recycle workers now and then so a slow leak cannot grow without bound.
+# Recycle workers now and then so a slow leak cannot grow without bound. A wide jitter keeps
+# workers that serve the same load from restarting together (which `make bench` saw with 500:
+# a second with no worker answering).
 max_requests = 5000
-max_requests_jitter = 500
+max_requests_jitter = 2500
 
 # nginx on the load balancer sets X-Forwarded-Proto/For; trust only it.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
