@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.bench import ENQUIRY_FORM_CANDIDATES, first_available  # noqa: E402
+from scripts.bench import ENQUIRY_FORM_PATH, require_ok  # noqa: E402
 from scripts.services import BASE_DIR, gunicorn, manage, postgres, redis  # noqa: E402
 
 LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -114,12 +114,10 @@ def main():
             "listing": "/en/associations/",
             "detail": "/en/associations/hokkaido/",
             "home_ja": "/ja/",
+            "enquiry_form": ENQUIRY_FORM_PATH,
         }
-        enquiry = first_available(base, ENQUIRY_FORM_CANDIDATES)
-        if enquiry:
-            pages["enquiry_form"] = enquiry
-        else:
-            results["pages"]["enquiry_form"] = {"status": "not measured: not built yet"}
+        for path in pages.values():
+            require_ok(base, path)
         for name, path in pages.items():
             result = lighthouse(base + path, full_reports / f"{name}.json", args.runs)
             results["pages"][name] = {"url": path, **result}
