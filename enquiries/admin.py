@@ -22,6 +22,19 @@ def spreadsheet_safe(value):
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def report_sending_again(model_admin, request, count):
+    model_admin.message_user(
+        request,
+        ngettext(
+            "%(count)d e-mail will be sent at the worker’s next round.",
+            "%(count)d e-mails will be sent at the worker’s next round.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Division)
 class DivisionAdmin(TranslationAdmin):
     list_display = ("name", "phone", "fax", "is_default")
@@ -304,21 +317,9 @@ class EnquiryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send their waiting or failed e-mails now"), permissions=["change"])
     def retry_deliveries(self, request, queryset):
         count = Delivery.objects.filter(
-            enquiry__in=queryset.filter(anonymised__isnull=True).exclude(
-                status=Enquiry.Status.SPAM
-            ),
-            state__in=[Delivery.State.PENDING, Delivery.State.FAILED],
-        ).update(state=Delivery.State.PENDING, next_attempt=timezone.now())
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d e-mail will be sent at the worker’s next round.",
-                "%(count)d e-mails will be sent at the worker’s next round.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+            enquiry__in=queryset.exclude(status=Enquiry.Status.SPAM)
+        ).send_again_now()
+        report_sending_again(self, request, count)
 
     @admin.action(description=_("Export selected enquiries as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
@@ -374,17 +375,4 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):
-        count = queryset.filter(
-            state__in=[Delivery.State.PENDING, Delivery.State.FAILED],
-            enquiry__anonymised__isnull=True,
-        ).update(state=Delivery.State.PENDING, next_attempt=timezone.now())
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d e-mail will be sent at the worker’s next round.",
-                "%(count)d e-mails will be sent at the worker’s next round.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        report_sending_again(self, request, queryset.send_again_now())

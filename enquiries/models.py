@@ -301,6 +301,14 @@ class DeliveryQuerySet(models.QuerySet):
             Q(leased_until__isnull=True) | Q(leased_until__lt=now)
         )
 
+    def send_again_now(self):
+        """Make the waiting or failed messages of enquiries not yet anonymised due at once,
+        for the worker's next round. Returns how many."""
+        return self.filter(
+            state__in=[Delivery.State.PENDING, Delivery.State.FAILED],
+            enquiry__anonymised__isnull=True,
+        ).update(state=Delivery.State.PENDING, next_attempt=timezone.now())
+
 
 def new_message_id():
     return make_msgid(idstring="enquiry", domain=settings.ENQUIRY_MESSAGE_ID_DOMAIN)
