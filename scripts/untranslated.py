@@ -34,7 +34,9 @@ def site_locales():
 
 def extract(locales):
     command = [sys.executable, "manage.py", "makemessages", "--ignore", ".venv"]
-    command += ["--ignore", "node_modules", "-v", "0"]
+    # No source locations and no wrapping: entries then change only when their text does, so
+    # branches that add strings merge without conflicts over line numbers.
+    command += ["--ignore", "node_modules", "--no-location", "--no-wrap", "-v", "0"]
     for locale in locales:
         command += ["-l", locale]
     subprocess.run(command, cwd=ROOT, check=True)
