@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.StaffCookieMiddleware",
     "portal.middleware.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,6 +215,8 @@ if PRODUCTION:
     # host-only and for the whole site, so no subdomain can plant or read them.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Set for signed-in staff (portal/middleware.py): nginx's page cache lets them through.
+STAFF_COOKIE_NAME = "__Host-portal_staff" if PRODUCTION else "portal_staff"
 # Only staff have sessions. They end when the browser closes, and after
 # SESSION_IDLE_SECONDS without a request (every request renews the expiry).
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(60 * 60 * 2)))
