@@ -33,21 +33,22 @@ CHOICE_FIELDS = ("topic", "association", "reply_language", "prefecture")
 
 
 def limit_request_body(view):
-    """Refuse bodies larger than any honest enquiry before reading them."""
+    """Refuse bodies larger than any honest enquiry before reading them.
+
+    portal.middleware.RequestBodyLimitMiddleware applies the limit before CSRF reads the
+    body (a bad token must not turn a 413 into a 403); Django's own limit on form fields
+    (DATA_UPLOAD_MAX_MEMORY_SIZE) is caught here too.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.ENQUIRY_MAX_REQUEST_BYTES:
-            return render(request, "enquiries/request_too_large.html", status=413)
         try:
             return view(request, *args, **kwargs)
         except RequestDataTooBig:
             return render(request, "enquiries/request_too_large.html", status=413)
 
+    wrapper.max_request_bytes = lambda: settings.ENQUIRY_MAX_REQUEST_BYTES
+    wrapper.request_too_large_template = "enquiries/request_too_large.html"
     return wrapper
 
 

@@ -1,17 +1,20 @@
 import gzip
+import io
 import logging
 import re
 import secrets
 
 from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
-from portal import caching
+from portal import caching, errors
 from portal.text_size import DEFAULT as TEXT_SIZE_DEFAULT
 from portal.text_size import current_text_size
 
@@ -283,4 +286,58 @@ class StaffCookieMiddleware:
             )
         elif marked and not signed_in and request.path_info.startswith(reverse("admin:index")):
             response.delete_cookie(settings.STAFF_COOKIE_NAME, samesite="Lax")
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request body larger than its view accepts with 413, before anything (CSRF's
+    check included) reads it: REQUEST_MAX_BODY_BYTES everywhere, less where a view says so
+    (`max_request_bytes` on the view, as enquiries.views.limit_request_body sets).
+
+    A declared Content-Length is checked without reading anything. A chunked body (no
+    Content-Length) is read up to the limit, and refused if there is more; what was read is
+    then what the view gets.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.check(request, settings.REQUEST_MAX_BODY_BYTES) or self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = getattr(view_func, "max_request_bytes", None)
+        if limit is None:
+            return None
+        template = getattr(view_func, "request_too_large_template", "413.html")
+        return self.check(request, limit(), template)
+
+    def check(self, request, limit, template="413.html"):
+        meta = request.META
+        try:
+            length = int(meta.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return self.too_large(request, template)
+        if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower() and not length:
+            body = meta["wsgi.input"].read(limit + 1)
+            if len(body) > limit:
+                return self.too_large(request, template)
+            # The body is what Django reads from now on (it reads CONTENT_LENGTH bytes).
+            meta["wsgi.input"] = io.BytesIO(body)
+            meta["CONTENT_LENGTH"] = str(len(body))
+            meta.pop("HTTP_TRANSFER_ENCODING")
+            request._stream = LimitedStream(meta["wsgi.input"], len(body))
+        return None
+
+    @staticmethod
+    def too_large(request, template):
+        logger.warning("Request body too large: %s", request.path)
+        if template == "413.html":
+            response = errors.error_page(request, template, 413)
+        else:
+            response = render(request, template, status=413)
+        # The rest of the body is never read: the connection cannot carry another request.
+        response["Connection"] = "close"
         return response

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # After LocaleMiddleware, before CommonMiddleware sets Content-Length.
     "portal.furigana.FuriganaMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads the body, CSRF's check included.
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -367,6 +369,8 @@ ENQUIRY_FORM_MAX_AGE_SECONDS = int(env("ENQUIRY_FORM_MAX_AGE_SECONDS", str(60 * 
 ENQUIRY_RATE_LIMIT_PER_CLIENT = (int(env("ENQUIRY_RATE_LIMIT_PER_CLIENT", "5")), 60 * 60)
 ENQUIRY_RATE_LIMIT_PER_EMAIL = (int(env("ENQUIRY_RATE_LIMIT_PER_EMAIL", "3")), 60 * 60)
 ENQUIRY_MAX_REQUEST_BYTES = int(env("ENQUIRY_MAX_REQUEST_BYTES", str(256 * 1024)))
+# Any other request body (admin forms and imports); nginx's client_max_body_size matches.
+REQUEST_MAX_BODY_BYTES = int(env("REQUEST_MAX_BODY_BYTES", str(1024 * 1024)))
 # The outbox: retries back off exponentially from the base delay up to the ceiling, and give
 # up (the delivery shows as failed in the admin) after the last attempt. A worker holds a
 # message for the lease time; after that another worker may send it again.

@@ -42,4 +42,5 @@ urlpatterns += i18n_patterns(
     path("open-data/", views.open_data, name="open-data"),
 )
 
+handler400 = "portal.errors.bad_request"
 handler500 = "portal.views.server_error"

@@ -2,7 +2,8 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -57,10 +58,35 @@ def fallback_notice(items, *field_names):
 
 
 @register.simple_tag(takes_context=True)
-def language_url(context, language_code, absolute=False):
-    """The current page, with its query string, in another language."""
+def current_page_path(context):
+    """This page's path and query, to come back to; the home page when the address names
+    no page of this site (the path of a 404 can say anything, `//evil.example` included)."""
     request = context["request"]
-    url = translate_url(request.get_full_path(), language_code)
+    path = request.get_full_path()
+    if (
+        getattr(request, "resolver_match", None) is None
+        or not path.startswith("/")
+        or (path[1:2] in ("/", "\\"))
+    ):
+        return reverse("home")
+    return path
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, language_code, absolute=False):
+    """The current page, with its query string, in another language; the language's home
+    page when the address names no page of this site (a 404, say).
+
+    Built only from this site's own paths, never from what the request path merely says:
+    `GET /%2fevil.example` must not link to `//evil.example`.
+    """
+    request = context["request"]
+    url = None
+    if getattr(request, "resolver_match", None) is not None:
+        url = translate_url(request.get_full_path(), language_code)
+    if not url or not url.startswith(f"/{language_code}/"):
+        with translation.override(language_code):
+            url = reverse("home")
     return request.build_absolute_uri(url) if absolute else url
 
 
