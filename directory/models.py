@@ -175,7 +175,15 @@ class AssociationQuerySet(models.QuerySet):
         return associations
 
     def for_detail(self):
-        return self.select_related("prefecture__region").prefetch_related("services", "languages")
+        return self.select_related("prefecture__region").prefetch_related(
+            # The page's schema.org data reads these (directory/open_data.py).
+            "services",
+            "languages",
+            models.Prefetch("service_facts", AssociationService.objects.select_related("service")),
+            models.Prefetch(
+                "language_facts", AssociationLanguage.objects.select_related("language")
+            ),
+        )
 
     def in_directory_order(self):
         """CLAIR's page order: by region, prefectural bodies first, then the page's position."""
