@@ -5,8 +5,8 @@ from django import template
 from django.utils import formats
 from django.utils.html import format_html
 
+from core.templatetags.portal_tags import json_ld_script
 from directory.open_data import schema_org_organization
-from portal.templatetags.portal_tags import json_ld_script
 
 register = template.Library()
 
