@@ -27,7 +27,10 @@ def history_baseline(real_data):
     """The first history record of each loaded row, as `load_initial_data` writes it."""
     from django.core.management import call_command
 
+    from directory.updating import record_loaded_facts
+
     call_command("populate_history", auto=True, stdout=io.StringIO())
+    record_loaded_facts()
 
 
 def change_url(association):
