@@ -415,3 +415,68 @@ class Association(models.Model):
             parts.append(getattr(self, build_localized_fieldname("name", code), "") or "")
             parts.append(getattr(self, build_localized_fieldname("city", code), "") or "")
         return normalize_for_search(" ".join(part for part in parts if part))
+
+
+class HelpLineQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def answering_in(self, language):
+        return self.published().filter(languages=language)
+
+
+class HelpLine(models.Model):
+    """A national multilingual help line: where a resident can still call when no
+    association is known to answer in their language. Staff keep it like any other fact,
+    with the page that states it and when it was read."""
+
+    slug = models.SlugField(
+        _("slug"), unique=True, help_text=_("Identifies the line in the shipped data.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    operator = models.CharField(_("run by"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30)
+    hours = models.CharField(_("hours"), max_length=200, blank=True)
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="help_lines", verbose_name=_("languages")
+    )
+    website = models.URLField(_("website"), blank=True)
+    source_url = models.URLField(
+        _("source"),
+        max_length=500,
+        blank=True,
+        help_text=_("The page that states these details, so that anyone can check them again."),
+    )
+    checked_on = models.DateField(
+        _("checked on"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the information on that page."),
+    )
+    needs_recheck = models.BooleanField(
+        _("to be re-checked"),
+        default=False,
+        help_text=_(
+            "Tick while the details come only from an old or secondary source. The public "
+            "page then says they are as reported on the date above."
+        ),
+    )
+    staff_note = models.TextField(
+        _("note for staff"), blank=True, help_text=_("Not shown on the site.")
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = HelpLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("help line")
+        verbose_name_plural = _("help lines")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def phone_uri(self):
+        return "tel:" + "".join(character for character in self.phone if character.isdigit())

@@ -10,6 +10,7 @@ FIXTURES = (
     "prefectures",
     "services",
     "languages",
+    "help_lines",
     "associations",
     "divisions",
     "topics",
