@@ -1,4 +1,4 @@
-"""National help lines as shipped data: directory/data/help_lines.toml → fixtures/help_lines.json."""
+"""National help lines as shipped data: data/help_lines.toml → fixtures/help_lines.json."""
 
 import tomllib
 from pathlib import Path

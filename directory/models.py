@@ -132,6 +132,20 @@ class AssociationQuerySet(models.QuerySet):
             Q(last_verified__isnull=True) | Q(last_verified__lt=today - VERIFICATION_INTERVAL)
         )
 
+    def facts_due(self, today=None):
+        """With a service, language or contact detail never checked or not checked for
+        VERIFICATION_INTERVAL (a contact without a source counts once it has details)."""
+        today = today or timezone.localdate()
+        cutoff = today - VERIFICATION_INTERVAL
+        contact_due = (Q(contact_checked_on__isnull=True) | Q(contact_checked_on__lt=cutoff)) & (
+            ~Q(phone="") | ~Q(fax="") | ~Q(email="") | ~Q(postal_code="")
+        )
+        return self.filter(
+            contact_due
+            | Q(pk__in=AssociationService.objects.verification_due(today).values("association"))
+            | Q(pk__in=AssociationLanguage.objects.verification_due(today).values("association"))
+        )
+
     def website_broken(self):
         """Checked, and the website answered with an error or not at all."""
         return self.filter(website_checked_at__isnull=False).filter(
@@ -236,11 +250,28 @@ class Association(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    contact_source_url = models.URLField(
+        _("source of the contact details"),
+        max_length=500,
+        blank=True,
+        help_text=_("The page that states the address, phone, fax and e-mail above."),
+    )
+    contact_checked_on = models.DateField(
+        _("contact details checked on"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last read the contact details on that page."),
+    )
     services = models.ManyToManyField(
-        Service, blank=True, related_name="associations", verbose_name=_("services")
+        Service,
+        through="AssociationService",
+        blank=True,
+        related_name="associations",
+        verbose_name=_("services"),
     )
     languages = models.ManyToManyField(
         Language,
+        through="AssociationLanguage",
         blank=True,
         related_name="associations",
         verbose_name=_("consultation languages"),
@@ -417,7 +448,90 @@ class Association(models.Model):
         return normalize_for_search(" ".join(part for part in parts if part))
 
 
-class HelpLineQuerySet(models.QuerySet):
+class FactQuerySet(models.QuerySet):
+    def verification_due(self, today=None):
+        """Never checked, or last checked more than VERIFICATION_INTERVAL ago."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(checked_on__isnull=True) | Q(checked_on__lt=today - VERIFICATION_INTERVAL)
+        )
+
+
+class Fact(models.Model):
+    """Something a source says about an association: the page that says it, and when it was read.
+
+    The source is empty only on facts recorded before sources were kept (migration 0005);
+    the page then says the source is not recorded rather than inventing one.
+    """
+
+    source_url = models.URLField(
+        _("source"),
+        max_length=500,
+        blank=True,
+        help_text=_("The page that states this fact, so that anyone can check it again."),
+    )
+    checked_on = models.DateField(
+        _("checked on"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last read the fact on that page."),
+    )
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class AssociationService(Fact):
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="service_facts",
+        verbose_name=_("association"),
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, verbose_name=_("service"))
+
+    class Meta:
+        ordering = ["service__order", "service__slug"]
+        verbose_name = _("service offered")
+        verbose_name_plural = _("services offered")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "service"], name="one_fact_per_association_service"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.association} – {self.service}"
+
+
+class AssociationLanguage(Fact):
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="language_facts",
+        verbose_name=_("association"),
+    )
+    language = models.ForeignKey(
+        Language, on_delete=models.CASCADE, verbose_name=_("consultation language")
+    )
+
+    class Meta:
+        ordering = ["language__order", "language__code"]
+        verbose_name = _("consultation language offered")
+        verbose_name_plural = _("consultation languages offered")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "language"], name="one_fact_per_association_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.association} – {self.language}"
+
+
+class HelpLineQuerySet(FactQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -425,10 +539,10 @@ class HelpLineQuerySet(models.QuerySet):
         return self.published().filter(languages=language)
 
 
-class HelpLine(models.Model):
+class HelpLine(Fact):
     """A national multilingual help line: where a resident can still call when no
-    association is known to answer in their language. Staff keep it like any other fact,
-    with the page that states it and when it was read."""
+    association is known to answer in their language. A fact like any other, with the page
+    that states it and when it was read."""
 
     slug = models.SlugField(
         _("slug"), unique=True, help_text=_("Identifies the line in the shipped data.")
@@ -441,24 +555,12 @@ class HelpLine(models.Model):
         Language, blank=True, related_name="help_lines", verbose_name=_("languages")
     )
     website = models.URLField(_("website"), blank=True)
-    source_url = models.URLField(
-        _("source"),
-        max_length=500,
-        blank=True,
-        help_text=_("The page that states these details, so that anyone can check them again."),
-    )
-    checked_on = models.DateField(
-        _("checked on"),
-        null=True,
-        blank=True,
-        help_text=_("The date of the information on that page."),
-    )
     needs_recheck = models.BooleanField(
         _("to be re-checked"),
         default=False,
         help_text=_(
             "Tick while the details come only from an old or secondary source. The public "
-            "page then says they are as reported on the date above."
+            "page then says they are as reported on the date checked."
         ),
     )
     staff_note = models.TextField(

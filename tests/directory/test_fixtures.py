@@ -9,7 +9,7 @@ from django.conf import settings
 
 from directory.models import Association, Prefecture, Region
 
-CSV_PATH = settings.BASE_DIR.parent / "shared" / "data" / "associations.csv"
+CSV_PATH = Path(settings.BASE_DIR) / "directory" / "data" / "associations.csv"
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 

@@ -182,3 +182,78 @@ def test_every_language_renders_the_fallback(client, languages_recorded, languag
 def test_the_home_page_links_to_help_in_your_language(client, real_data, language):
     html = client.get(f"/{language}/").content.decode()
     assert f'href="/{language}/associations/serving/#help-language"' in html
+
+
+def migrate_to(target=None):
+    """Migrate the test database to `target` (the latest migrations when None)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    target = target or executor.loader.graph.leaf_nodes()
+    executor.migrate(target)
+    return executor.loader.project_state(target).apps
+
+
+BEFORE_SEED = [("directory", "0006_help_lines")]
+AFTER_SEED = [("directory", "0007_seed_help_lines")]
+
+
+def add_languages(apps, codes):
+    Language = apps.get_model("directory", "Language")
+    for order, code in enumerate(codes, 1):
+        Language.objects.create(code=code, native_name=code, name=code, order=order)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_existing_database_receives_the_help_line():
+    try:
+        add_languages(migrate_to(BEFORE_SEED), ("ja", "en", "ne", "vi"))
+        line = migrate_to(AFTER_SEED).get_model("directory", "HelpLine").objects.get()
+        assert (line.slug, line.phone, line.name_en, line.name) == (
+            "fresc-help-desk",
+            "0120-76-2029",
+            "FRESC Help Desk",
+            "FRESCヘルプデスク",
+        )
+        assert line.hours_ne == "सोमबारदेखि शुक्रबारसम्म, 9:00–17:00"
+        assert line.checked_on == datetime.date(2021, 7, 1) and line.needs_recheck
+        assert line.source_url.endswith("/31a405e35d5f291ebda67dce36ee13950c7ebf59")
+        # Only the languages this database has.
+        assert sorted(language.code for language in line.languages.all()) == [
+            "en",
+            "ja",
+            "ne",
+            "vi",
+        ]
+    finally:
+        migrate_to()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_seed_never_overwrites_a_line_staff_already_keep():
+    try:
+        old_apps = migrate_to(BEFORE_SEED)
+        add_languages(old_apps, ("ja", "en"))
+        old_apps.get_model("directory", "HelpLine").objects.create(
+            slug="fresc-help-desk",
+            name="FRESCヘルプデスク",
+            name_ja="FRESCヘルプデスク",
+            phone="0570-011000",
+            needs_recheck=False,
+            is_published=False,
+        )
+        line = migrate_to(AFTER_SEED).get_model("directory", "HelpLine").objects.get()
+        assert (line.phone, line.needs_recheck, line.is_published) == ("0570-011000", False, False)
+        assert not line.languages.exists()
+    finally:
+        migrate_to()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_database_is_left_to_the_fixture():
+    try:
+        migrate_to(BEFORE_SEED)
+        assert not migrate_to(AFTER_SEED).get_model("directory", "HelpLine").objects.exists()
+    finally:
+        migrate_to()

@@ -14,7 +14,8 @@ from directory.help_lines import HelpLineDataError, help_line_fixtures
 from directory.importing import ImportError_, association_fields, read_rows, stable_uuid
 from directory.models import Association
 
-DEFAULT_CSV = settings.BASE_DIR.parent / "shared" / "data" / "associations.csv"
+DATA = Path(__file__).resolve().parents[2] / "data"
+DEFAULT_CSV = DATA / "associations.csv"
 
 
 LOCALFLAVOR_LOCALES = Path(localflavor.__file__).parent / "locale"
