@@ -61,3 +61,104 @@ def test_the_migration_keeps_services_and_languages_recorded_before_sources():
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+# --- The update path: load_initial_data --update --------------------------------------------
+
+NEW_LANGUAGES = ("ru", "uk", "ms", "hi", "de", "it")
+
+
+def make_old_database():
+    """A database as `load_initial_data` left it before the facts existed."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from directory.models import Association, AssociationLanguage, AssociationService, Language
+    from tests.conftest import install_real_data
+
+    install_real_data()
+    AssociationService.objects.all().delete()
+    AssociationLanguage.objects.all().delete()
+    Language.objects.filter(code__in=NEW_LANGUAGES).delete()
+    Association.objects.filter(slug="akita").update(
+        name_ja="秋田県国際交流協会", name="秋田県国際交流協会", confidence="medium"
+    )
+    Association.objects.update(
+        postal_code="", phone="", fax="", email="", address_ja="", address_en="", address="",
+        contact_source_url="", contact_checked_on=None,
+    )  # fmt: skip
+    call_command("populate_history", auto=True, verbosity=0, stdout=StringIO())
+
+
+def staff_edit(association, user, **changes):
+    for name, value in changes.items():
+        setattr(association, name, value)
+    association._history_user = user
+    association.save()
+
+
+def test_update_gives_an_old_database_the_facts_and_keeps_staff_edits(db, admin_user):
+    from django.core.management import call_command
+
+    from directory.models import Association, AssociationLanguage, AssociationService, Language
+
+    make_old_database()
+    niigata = Association.objects.get(slug="niigata")
+    staff_edit(niigata, admin_user, phone="025-000-0000")
+    shizuoka = Association.objects.get(slug="shizuoka")
+    staff_edit(shizuoka, admin_user, name_ja="静岡県国際交流協会（職員が確認）")
+
+    call_command("load_initial_data", update=True, verbosity=0)
+
+    assert AssociationService.objects.count() == 185
+    assert AssociationLanguage.objects.count() == 260
+    assert set(NEW_LANGUAGES) <= set(Language.objects.values_list("code", flat=True))
+    akita = Association.objects.get(slug="akita")
+    assert akita.name_ja == "公益財団法人秋田県国際交流協会"
+    assert akita.confidence == "high"
+    niigata.refresh_from_db()
+    assert niigata.phone == "025-000-0000"  # the staff edit
+    assert niigata.fax == "025-249-8122"  # a field staff never touched gets the shipped value
+    assert str(niigata.contact_checked_on) == "2026-12-02"
+    shizuoka.refresh_from_db()
+    assert shizuoka.name_ja == "静岡県国際交流協会（職員が確認）"
+    assert shizuoka.service_facts.exists()
+
+
+def test_update_does_not_bring_back_a_fact_staff_removed(db, admin_user):
+    from django.core.management import call_command
+
+    from directory.models import Association, AssociationLanguage
+
+    make_old_database()
+    call_command("load_initial_data", update=True, verbosity=0)
+    kawasaki = Association.objects.get(slug="kawasaki-city")
+    assert kawasaki.languages.filter(code="ne").exists()
+    AssociationLanguage.objects.filter(association=kawasaki, language__code="ne").delete()
+    staff_edit(kawasaki, admin_user)
+
+    call_command("load_initial_data", update=True, verbosity=0)
+    assert not kawasaki.languages.filter(code="ne").exists()
+    assert AssociationLanguage.objects.count() == 259
+
+
+def test_update_twice_changes_nothing_the_second_time(db):
+    from directory.updating import update_from_fixtures
+
+    make_old_database()
+    first = update_from_fixtures()
+    assert len(first.added) == 185 + 260 + len(NEW_LANGUAGES)
+    second = update_from_fixtures()
+    assert (second.added, second.updated) == ([], [])
+
+
+def test_load_initial_data_on_an_empty_database_loads_every_fact(db):
+    from django.core.management import call_command
+
+    from directory.models import AssociationLanguage, AssociationService
+
+    call_command("load_initial_data", verbosity=0)
+    assert AssociationService.objects.count() == 185
+    assert AssociationLanguage.objects.count() == 260
+    assert not AssociationService.objects.filter(source_url="").exists()
