@@ -106,9 +106,13 @@ def visitor_consultation_language():
 def serving(request):
     """Which associations serve me? From a postal code to the associations for that address,
     and whether they answer in the visitor's language (`language`, optional)."""
-    form = PostalCodeForm(
-        request.GET or None, initial={"language": visitor_consultation_language()}
-    )
+    if "postal_code" in request.GET:
+        form = PostalCodeForm(request.GET)
+    else:
+        # Arriving with a language chosen (from the listing), nothing typed yet: no errors.
+        form = PostalCodeForm(
+            initial={"language": request.GET.get("language") or visitor_consultation_language()}
+        )
     areas = None
     postal_code = None
     help_in_language = None

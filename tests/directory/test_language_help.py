@@ -257,3 +257,29 @@ def test_a_new_database_is_left_to_the_fixture():
         assert not migrate_to(AFTER_SEED).get_model("directory", "HelpLine").objects.exists()
     finally:
         migrate_to()
+
+
+def test_arriving_with_a_language_and_no_postal_code_shows_no_error(client, real_data):
+    html = client.get(URL, {"language": "vi"}).content.decode()
+    assert '<option value="vi" selected>' in html
+    assert "field__error" not in html
+
+
+def test_the_listing_with_no_match_in_a_language_offers_the_help_line(
+    client, real_data, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        response = client.get("/en/associations/", {"prefecture": "10", "language": "ne"})
+    html = response.content.decode()
+    assert response.context["page_obj"].paginator.count == 0
+    assert html.count("<h1") == 1
+    assert "National help lines in Nepali" in html
+    assert 'href="tel:0120762029"' in html
+    assert 'href="/en/associations/?language=ne"' in html
+    assert 'href="/en/associations/serving/?language=ne#postal-code"' in html
+
+
+def test_the_listing_with_matches_is_unchanged(client, real_data):
+    html = client.get("/en/associations/", {"language": "ne"}).content.decode()
+    assert 'class="language-help"' not in html
+    assert "FRESC" not in html
