@@ -20,6 +20,7 @@ from directory.models import (
     Association,
     AssociationLanguage,
     AssociationService,
+    HelpLine,
     Language,
     Prefecture,
     Region,
@@ -358,4 +359,46 @@ class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, Dir
             _("%(checked)d websites checked, %(broken)d broken.")
             % {"checked": len(results), "broken": broken},
             messages.WARNING if broken else messages.SUCCESS,
+        )
+
+
+@admin.register(HelpLine)
+class HelpLineAdmin(TranslationCompletenessMixin, DirectoryModelAdmin):
+    list_display = ("name", "phone", "needs_recheck", "checked_on", "is_published", "order")
+    list_filter = ("is_published", "needs_recheck", MissingTranslationFilter, "languages")
+    list_editable = ("order",)
+    search_fields = ("slug", "phone")
+    autocomplete_fields = ("languages",)
+    ordering = ("order", "slug")
+    fieldsets = [
+        (None, {"fields": ["is_published", "slug", "phone", "website", "languages", "order"]}),
+        (
+            _("Verification"),
+            {"fields": ["source_url", "checked_on", "needs_recheck", "staff_note"]},
+        ),
+    ]
+    actions = ["mark_checked_today", publish, unpublish]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.action(
+        description=_("Mark the selected help lines checked today"), permissions=["change"]
+    )
+    def mark_checked_today(self, request, queryset):
+        today = timezone.localdate()
+        count = 0
+        for help_line in queryset:
+            help_line.checked_on = today
+            help_line.needs_recheck = False
+            help_line._change_reason = "Marked checked"
+            help_line.save(update_fields=["checked_on", "needs_recheck"])
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d help line marked checked today.",
+                "%(count)d help lines marked checked today.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )

@@ -537,3 +537,56 @@ class AssociationLanguage(Fact):
 
     def __str__(self):
         return f"{self.association} – {self.language}"
+
+
+class HelpLineQuerySet(FactQuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def answering_in(self, language):
+        return self.published().filter(languages=language)
+
+
+class HelpLine(Fact):
+    """A national multilingual help line: where a resident can still call when no
+    association is known to answer in their language. A fact like any other, with the page
+    that states it and when it was read."""
+
+    slug = models.SlugField(
+        _("slug"), unique=True, help_text=_("Identifies the line in the shipped data.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    operator = models.CharField(_("run by"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30)
+    hours = models.CharField(_("hours"), max_length=200, blank=True)
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="help_lines", verbose_name=_("languages")
+    )
+    website = models.URLField(_("website"), blank=True)
+    needs_recheck = models.BooleanField(
+        _("to be re-checked"),
+        default=False,
+        help_text=_(
+            "Tick while the details come only from an old or secondary source. The public "
+            "page then says they are as reported on the date checked."
+        ),
+    )
+    staff_note = models.TextField(
+        _("note for staff"), blank=True, help_text=_("Not shown on the site.")
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = HelpLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("help line")
+        verbose_name_plural = _("help lines")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def phone_uri(self):
+        return "tel:" + "".join(character for character in self.phone if character.isdigit())

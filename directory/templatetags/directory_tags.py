@@ -47,3 +47,11 @@ def facts_by_source(facts):
         key = (fact.source_url, fact.checked_on)
         groups.setdefault(key, FactGroup(fact.source_url, fact.checked_on, [])).facts.append(fact)
     return list(groups.values())
+
+
+@register.simple_tag
+def help_lines_in(language):
+    """The national help lines that answer in `language`: the listing's last resort."""
+    from directory.models import HelpLine
+
+    return list(HelpLine.objects.answering_in(language))

@@ -10,6 +10,7 @@ from localflavor.jp.jp_prefectures import JP_PREFECTURES
 from modeltranslation.utils import build_localized_fieldname
 
 from directory import reference
+from directory.help_lines import HelpLineDataError, help_line_fixtures
 from directory.importing import (
     DATA_DIR,
     LANGUAGE_CODES,
@@ -251,6 +252,13 @@ class Command(BaseCommand):
 
         if contacts:
             raise CommandError(f"Contacts of associations not in the CSV: {sorted(contacts)}")
+        try:
+            fixtures["help_lines"] = help_line_fixtures(
+                {item["fields"]["code"]: item["pk"] for item in fixtures["languages"]}
+            )
+        except HelpLineDataError as error:
+            raise CommandError(str(error)) from error
+
         output_dir = Path(output)
         output_dir.mkdir(parents=True, exist_ok=True)
         for name, objects in fixtures.items():

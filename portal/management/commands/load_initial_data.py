@@ -11,6 +11,7 @@ FIXTURES = (
     "prefectures",
     "services",
     "languages",
+    "help_lines",
     "associations",
     "service_facts",
     "language_facts",
