@@ -10,10 +10,13 @@ the entry, so a hit costs about what a trivial view does.
 import gzip
 import hashlib
 import logging
+import re
 import time
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
 
@@ -22,7 +25,7 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "page-cache:generation"
 ENTRY_PREFIX = "page-cache:page:"
 # Headers a stored page is replayed with; everything else comes from the middleware.
-STORED_HEADERS = ("Content-Type", "Content-Language")
+STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
 COMPRESS_MIN_BYTES = 500
 
 
@@ -59,6 +62,29 @@ def current_generation(value):
 def entry_key(request):
     identity = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return ENTRY_PREFIX + hashlib.sha256(identity.encode()).hexdigest()
+
+
+# What Django's session backends make (32 of [a-z0-9]); any other value names no session.
+SESSION_KEY_FORMAT = re.compile(r"[a-z0-9]{32}")
+
+
+def signed_in(request):
+    """Whether the request's session cookie names a session someone is signed in to.
+
+    Only then is a public page personal. A forged, expired or anonymous session cookie gets
+    the page every visitor gets, from the cache: otherwise any made-up cookie would make
+    every request render (issue 11). One session read (Redis) for a well-formed key, none
+    for anything else.
+    """
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key or not SESSION_KEY_FORMAT.fullmatch(key):
+        return False
+    try:
+        return SESSION_KEY in import_module(settings.SESSION_ENGINE).SessionStore(key)
+    except Exception:
+        # The session cannot be read: the page is rendered for it, as it always was.
+        logger.warning("Session store unavailable; page not shared", exc_info=True)
+        return True
 
 
 class ProcessMemory:

@@ -140,7 +140,14 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 VARYING_ON_VISITOR = {"cookie", "accept-language", "authorization", "*"}
 # Cookies a public (language-prefixed) page never depends on: a CSRF token is only used by
 # forms, which set the cookie again and so are never stored; the language is in the URL.
-HARMLESS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+# A forged staff marker (below) only sends the request past nginx's cache to this one.
+HARMLESS_COOKIES = {
+    settings.CSRF_COOKIE_NAME,
+    settings.LANGUAGE_COOKIE_NAME,
+    settings.STAFF_COOKIE_NAME,
+}
+# Served like public pages although they have no language prefix.
+PUBLIC_UNPREFIXED_PATHS = re.compile(r"/sitemap(-[a-z0-9-]+)?\.xml")
 
 
 class PublicPageCacheMiddleware:
@@ -162,6 +169,9 @@ class PublicPageCacheMiddleware:
                 # The page's HTML depends on the text-size cookie: no shared cache may keep it.
                 patch_cache_control(response, private=True, no_cache=True)
             return response
+        # The session (if any) is nobody's: nothing below may read it, or answer by deleting
+        # its cookie (which would make the page unstorable).
+        request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
         # Raises DisallowedHost (a 400) for a host not in ALLOWED_HOSTS, before any lookup.
         key = caching.entry_key(request)
         generation, entry = self.lookup(key)
@@ -186,16 +196,24 @@ class PublicPageCacheMiddleware:
     def is_public_request(request):
         return (
             request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
             # A chosen text size changes the HTML; only the default page is shared.
             and current_text_size(request) == TEXT_SIZE_DEFAULT
-            and get_language_from_path(request.path_info) is not None
+            and (
+                get_language_from_path(request.path_info) is not None
+                or PUBLIC_UNPREFIXED_PATHS.fullmatch(request.path_info) is not None
+            )
+            # Last: it may read the session store.
+            and not caching.signed_in(request)
         )
 
     @staticmethod
     def is_public_response(request, response):
         user = getattr(request, "user", None)
         vary = {value.strip().lower() for value in response.get("Vary", "").split(",")}
+        if PUBLIC_UNPREFIXED_PATHS.fullmatch(request.path_info):
+            # The sitemaps name every language's URLs explicitly: the same file for everyone,
+            # although LocaleMiddleware, seeing no language prefix, added the header.
+            vary.discard("accept-language")
         if vary & VARYING_ON_VISITOR == {"cookie"} and set(request.COOKIES) <= HARMLESS_COOKIES:
             # A view looked at request.user, so the session middleware added "Vary: Cookie";
             # but there is no session, and public pages vary on no other cookie: this is the
@@ -236,3 +254,33 @@ class PublicPageCacheMiddleware:
         return get_conditional_response(
             request, etag=entry.etag, last_modified=entry.last_modified, response=response
         )
+
+
+class StaffCookieMiddleware:
+    """Marks the browsers of signed-in staff with a cookie nginx can see (STAFF_COOKIE_NAME):
+    their requests skip nginx's page cache (deploy/nginx/portal-http.conf).
+
+    The session cookie cannot do this: anyone can send one, and nginx cannot tell a real
+    session from a made-up one. A forged marker only reaches Django, whose page cache then
+    serves the public page. The marker goes when the admin finds nobody signed in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated and user.is_staff
+        marked = settings.STAFF_COOKIE_NAME in request.COOKIES
+        if signed_in and not marked:
+            response.set_cookie(
+                settings.STAFF_COOKIE_NAME,
+                "1",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif marked and not signed_in and request.path_info.startswith(reverse("admin:index")):
+            response.delete_cookie(settings.STAFF_COOKIE_NAME, samesite="Lax")
+        return response

@@ -7,6 +7,8 @@ import multiprocessing
 import os
 
 wsgi_app = "portal.wsgi:application"
+# Loopback only: nginx on this machine is the one client (deploy/nginx/portal-node.conf when
+# a load balancer is in front). `unix:/run/portal/gunicorn.sock` works as well.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers behind nginx, which buffers slow clients: each worker serves one request at
@@ -22,7 +24,8 @@ graceful_timeout = 30
 max_requests = 5000
 max_requests_jitter = 2500
 
-# nginx on the load balancer sets X-Forwarded-Proto/For; trust only it.
+# gunicorn believes X-Forwarded-Proto only from here. The client's address is Django's
+# business (TRUSTED_PROXIES, core/client_address.py), read the same way in the access log.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Logs: one JSON line per event on stdout/stderr (portal/log.py), for journald or a collector.

@@ -23,6 +23,7 @@ from enquiries.forms import (
     sign_answers,
 )
 from enquiries.models import Enquiry
+from core.client_address import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def initial_from(fields):
 
 def rate_limited(request, email):
     """Seconds to wait if this client or this address has sent too many enquiries lately."""
-    client = str(request.META.get(settings.ENQUIRY_CLIENT_ADDRESS_META, ""))
+    client = client_address(request)
     client_limit, client_window = settings.ENQUIRY_RATE_LIMIT_PER_CLIENT
     email_limit, email_window = settings.ENQUIRY_RATE_LIMIT_PER_EMAIL
     return max(

@@ -5,6 +5,7 @@ environment. Development needs no setup at all (SQLite file, console e-mail, DEB
 production (PORTAL_ENV=production) refuses to start without its secrets.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "core.middleware.StaffCookieMiddleware",
     "core.middleware.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -215,6 +217,8 @@ if PRODUCTION:
     # host-only and for the whole site, so no subdomain can plant or read them.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Set for signed-in staff (portal/middleware.py): nginx's page cache lets them through.
+STAFF_COOKIE_NAME = "__Host-portal_staff" if PRODUCTION else "portal_staff"
 # Only staff have sessions. They end when the browser closes, and after
 # SESSION_IDLE_SECONDS without a request (every request renews the expiry).
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(60 * 60 * 2)))
@@ -227,6 +231,22 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The proxies in front of the portal (addresses or networks, comma-separated): the reference
+# nginx on the same machine, plus a load balancer in front of it if there is one. Only a
+# request from one of them has its X-Forwarded-For read; the client's address (rate limits,
+# login lockouts, logs) is the first hop from the right that is not one of them
+# (core/client_address.py). Empty: no proxy, the connection's address is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address.") from _error
+# Both said which header to believe, separately: TRUSTED_PROXIES now decides for everything.
+for _retired in ("ENQUIRY_CLIENT_ADDRESS_META", "AXES_TRUST_FORWARDED_FOR"):
+    if env(_retired) is not None:
+        raise ImproperlyConfigured(f"{_retired} is replaced by TRUSTED_PROXIES (docs/deploy.md).")
 
 # --- Cache and sessions --------------------------------------------------------------------
 
@@ -289,10 +309,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
-# Behind a TLS-terminating proxy, the address the proxy appended to X-Forwarded-For
-# (only the last entry can be trusted: a client may send the header itself).
-AXES_TRUST_FORWARDED_FOR = env_bool("AXES_TRUST_FORWARDED_FOR", PRODUCTION)
+# The client's address as core/client_address.py derives it from TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 
 # django-otp: staff who have a confirmed TOTP device must enter its code at login;
 # ADMIN_REQUIRE_TWO_FACTOR=true refuses the admin to every staff member without one.
@@ -351,9 +369,6 @@ ENQUIRY_FORM_MAX_AGE_SECONDS = int(env("ENQUIRY_FORM_MAX_AGE_SECONDS", str(60 * 
 ENQUIRY_RATE_LIMIT_PER_CLIENT = (int(env("ENQUIRY_RATE_LIMIT_PER_CLIENT", "5")), 60 * 60)
 ENQUIRY_RATE_LIMIT_PER_EMAIL = (int(env("ENQUIRY_RATE_LIMIT_PER_EMAIL", "3")), 60 * 60)
 ENQUIRY_MAX_REQUEST_BYTES = int(env("ENQUIRY_MAX_REQUEST_BYTES", str(256 * 1024)))
-# The request.META key holding the client's address. Behind a proxy, set it to the header
-# the proxy overwrites (never one a client can set), e.g. HTTP_X_REAL_IP.
-ENQUIRY_CLIENT_ADDRESS_META = env("ENQUIRY_CLIENT_ADDRESS_META", "REMOTE_ADDR")
 # The outbox: retries back off exponentially from the base delay up to the ceiling, and give
 # up (the delivery shows as failed in the admin) after the last attempt. A worker holds a
 # message for the lease time; after that another worker may send it again.

@@ -443,9 +443,7 @@ http {{
     upstream portal_web {{ server {upstream}; keepalive 16; }}
     proxy_cache_path {dir}/cache levels=1:2 keys_zone=portal_pages:10m max_size=200m
                      inactive=1h use_temp_path=off;
-    map $http_cookie $portal_staff {{ "~(^|;)\\s*(__Host-)?sessionid=" 1; default 0; }}
-    map $request_method $portal_form_client {{ POST $binary_remote_addr; default ""; }}
-    limit_req_zone $portal_form_client zone=portal_forms:10m rate=10r/m;
+    include {http};
     server {{
         listen 127.0.0.1:{port};
         server_name 127.0.0.1;
@@ -472,6 +470,7 @@ def bench_nginx(stack, upstream_base, listing_path, args, work):
         upstream=urllib.parse.urlsplit(upstream_base).netloc,
         port=port,
         locations=BASE_DIR / "deploy" / "nginx" / "portal-locations.conf",
+        http=BASE_DIR / "deploy" / "nginx" / "portal-http.conf",
     )
     base = f"http://127.0.0.1:{port}"
     with nginx(config, directory) as process:

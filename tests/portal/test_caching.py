@@ -246,3 +246,54 @@ def test_a_chosen_text_size_never_gets_or_fills_the_shared_cache(client, real_da
     assert "private" in large["Cache-Control"]
     del client.cookies["text_size"]
     assert "text-size-large" not in client.get("/en/").content.decode()
+
+
+@pytest.mark.parametrize("session_key", ["bogus", "a" * 32, "0123456789abcdefghijklmnopqrstuv"])
+def test_a_made_up_session_cookie_gets_the_cached_page(
+    client, real_data, page_cache, settings, django_assert_max_num_queries, session_key
+):
+    client.get(LISTING)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    # At most the session lookup (the database copy, for a well-formed key): no rendering.
+    with django_assert_max_num_queries(1):
+        response = client.get(LISTING)
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("public")
+    assert not response.cookies
+    Association.objects.filter(slug="hokkaido").update(is_published=False)
+    bump_generation()
+    # A miss with such a cookie is stored for everyone, not rendered again and again.
+    assert "62 International Associations" in client.get(LISTING).content.decode()
+    client.cookies.clear()
+    with django_assert_max_num_queries(0):
+        assert client.get(LISTING).status_code == 200
+
+
+def test_an_anonymous_session_gets_the_cached_page(client, real_data, page_cache, settings):
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["something"] = "not a login"
+    store.save()
+    client.get(LISTING)
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    response = client.get(LISTING)
+    assert response["Cache-Control"].startswith("public")
+    assert not response.cookies
+
+
+def test_staff_are_marked_for_nginx_while_signed_in(admin_client, real_data, page_cache, settings):
+    response = admin_client.get("/admin/")
+    assert response.cookies[settings.STAFF_COOKIE_NAME]["httponly"]
+    # A public page for staff is theirs alone.
+    assert "public" not in admin_client.get(LISTING).get("Cache-Control", "")
+    admin_client.post("/admin/logout/")
+    assert admin_client.get("/admin/login/").cookies[settings.STAFF_COOKIE_NAME].value == ""
+
+
+def test_a_forged_staff_marker_gets_the_cached_page(client, real_data, page_cache, settings):
+    client.get(LISTING)
+    client.cookies[settings.STAFF_COOKIE_NAME] = "1"
+    response = client.get(LISTING)
+    assert response["Cache-Control"].startswith("public")
+    assert not response.cookies
