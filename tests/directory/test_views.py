@@ -14,7 +14,9 @@ def names(response):
 def facet(response, name):
     return {
         option["value"]: option["count"]
-        for option in next(f for f in response.context["facets"] if f["name"] == name)["options"]
+        for option in next(f for f in response.context["listing"].facets if f["name"] == name)[
+            "options"
+        ]
     }
 
 
@@ -147,7 +149,9 @@ def test_results_sentence_is_computed(client, real_data):
     html = client.get(f"{LIST_URL}?prefecture=29").content.decode()
     assert "0 International Associations match your filters" in html
     assert "No association matches these filters" in html
-    Association.objects.filter(slug="gunma").update(is_published=False)
+    gunma = Association.objects.get(slug="gunma")
+    gunma.is_published = False
+    gunma.save()
     assert "62 International Associations" in client.get(LIST_URL).content.decode()
 
 
@@ -254,6 +258,8 @@ def test_for_enquiries_block_comes_from_the_database(client, real_data):
     assert "For Enquiries" in html
     assert "Multiculture Division" in html
     assert "+81-3-5213-1725" in html and "+81-3-5213-1742" in html
-    Division.objects.filter(is_default=True).update(phone="+81-3-0000-0000")
+    division = Division.objects.get(is_default=True)
+    division.phone = "+81-3-0000-0000"
+    division.save()
     html = client.get("/en/").content.decode()
     assert "+81-3-0000-0000" in html and "+81-3-5213-1725" not in html
