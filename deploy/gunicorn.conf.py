@@ -52,3 +52,14 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def post_worker_init(worker):
+    """Once the worker has loaded Django and the portal: move everything alive now (modules,
+    URL patterns, templates, the catalogues) out of the garbage collector's sight. The
+    collector then stops walking these long-lived objects on every collection of the oldest
+    generation, which the bench measured at about 5 % of an uncached page."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

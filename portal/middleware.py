@@ -137,6 +137,13 @@ class SecurityHeadersMiddleware:
 
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+ACCEPTS_BROTLI = re.compile(r"\bbr\b(?!\s*;\s*q=0(\.0*)?\s*(,|$))")
+
+
+def accepts_brotli(request):
+    return ACCEPTS_BROTLI.search(request.headers.get("Accept-Encoding", "")) is not None
+
+
 VARYING_ON_VISITOR = {"cookie", "accept-language", "authorization", "*"}
 # Cookies a public (language-prefixed) page never depends on: a CSRF token is only used by
 # forms, which set the cookie again and so are never stored; the language is in the URL.
@@ -172,9 +179,12 @@ class PublicPageCacheMiddleware:
             if response.cookies and not response.has_header("Cache-Control"):
                 response["Cache-Control"] = "private, no-cache"
             return response
+        # Brotli for a stored page (built once, replayed often) or a client that takes it.
+        with_brotli = settings.PAGE_CACHE_SECONDS > 0 or accepts_brotli(request)
         if generation is None:
-            return self.replay(request, caching.build_entry(caching.new_generation(), response))
-        entry = caching.build_entry(generation, response)
+            entry = caching.build_entry(caching.new_generation(), response, with_brotli)
+            return self.replay(request, entry)
+        entry = caching.build_entry(generation, response, with_brotli)
         if settings.PAGE_CACHE_SECONDS > 0:
             try:
                 caching.store(key, entry)
@@ -222,7 +232,12 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def replay(request, entry):
-        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        # getattr: entries stored before brotli have no such field.
+        body_brotli = getattr(entry, "body_brotli", b"")
+        if body_brotli and accepts_brotli(request):
+            response = HttpResponse(body_brotli, status=entry.status)
+            response["Content-Encoding"] = "br"
+        elif ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
             response = HttpResponse(entry.body_gzip, status=entry.status)
             response["Content-Encoding"] = "gzip"
         else:

@@ -140,3 +140,13 @@ def test_the_listing_renders_without_reading_a_deferred_field(
         response = client.get("/en/associations/?page=2")
     assert response.status_code == 200
     assert response.content.decode().count('class="association-card"') == 100
+
+
+def test_generated_codes_stay_five_digits_and_unique_to_100000_associations():
+    from directory.management.commands.generate_associations import municipality_code
+
+    codes = [municipality_code(number) for number in range(1, 100_001)]
+    given = [code for code in codes if code]
+    assert all(len(code) == 5 and code.isdigit() for code in given)
+    assert len(set(given)) == len(given) > 50_000
+    assert min(given) > "47999"  # above every real prefecture's codes
