@@ -1,4 +1,5 @@
 import gzip
+import importlib
 import logging
 import re
 import secrets
@@ -251,3 +252,52 @@ class PublicPageCacheMiddleware:
         return get_conditional_response(
             request, etag=entry.etag, last_modified=entry.last_modified, response=response
         )
+
+
+# The light path. An anonymous read (GET or HEAD of a language-prefixed public page, no
+# session cookie) gives the login lockout, two-factor, history and admin-language
+# middleware nothing to do: no login is attempted, no staff member is verified, nothing
+# is written, the admin is never under a language prefix. The wrappers below skip them
+# there and run them unchanged everywhere else (the admin, forms posted, staff sessions).
+
+
+def is_anonymous_read(request):
+    try:
+        return request._portal_anonymous_read
+    except AttributeError:
+        request._portal_anonymous_read = answer = (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and get_language_from_path(request.path_info) is not None
+        )
+        return answer
+
+
+class SkippedOnAnonymousRead:
+    """Runs `wrapped` (a middleware class) except on an anonymous read."""
+
+    wrapped = None
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.full = self.wrapped(get_response)
+
+    def __call__(self, request):
+        if is_anonymous_read(request):
+            return self.get_response(request)
+        return self.full(request)
+
+
+def _skipped_on_anonymous_read(path):
+    module, name = path.rsplit(".", 1)
+    wrapped = getattr(importlib.import_module(module), name)
+    return type(name, (SkippedOnAnonymousRead,), {"wrapped": wrapped, "__doc__": wrapped.__doc__})
+
+
+OTPMiddleware = _skipped_on_anonymous_read("django_otp.middleware.OTPMiddleware")
+HistoryRequestMiddleware = _skipped_on_anonymous_read(
+    "simple_history.middleware.HistoryRequestMiddleware"
+)
+LightAdminLanguageMiddleware = type(
+    "AdminLanguageMiddleware", (SkippedOnAnonymousRead,), {"wrapped": AdminLanguageMiddleware}
+)

@@ -97,11 +97,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "portal.middleware.AdminLanguageMiddleware",
+    # portal.middleware's OTP, admin-language and history entries are those packages' own
+    # middleware, skipped on anonymous public reads, which give them nothing to do.
+    "portal.middleware.OTPMiddleware",
+    "portal.middleware.LightAdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "portal.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by its backend into a response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -96,3 +96,31 @@ def test_no_web_font_is_shipped_or_linked(client, real_data):
             assert path.suffix.lower() not in {".woff", ".woff2", ".ttf", ".otf", ".eot"}, path
             if path.suffix == ".css":
                 assert "@font-face" not in path.read_text(), path
+
+
+def test_the_light_path_skips_middleware_only_on_anonymous_reads(rf):
+    from django.http import HttpResponse
+
+    from portal.middleware import SkippedOnAnonymousRead
+
+    ran = []
+
+    class Recorder:
+        def __init__(self, get_response):
+            self.get_response = get_response
+
+        def __call__(self, request):
+            ran.append(request.path)
+            return self.get_response(request)
+
+    middleware = type("Light", (SkippedOnAnonymousRead,), {"wrapped": Recorder})(
+        lambda request: HttpResponse("ok")
+    )
+    staff = rf.get("/en/associations/")
+    staff.COOKIES[settings.SESSION_COOKIE_NAME] = "a-session"
+    for request in (rf.get("/en/associations/"), rf.head("/ja/")):
+        assert middleware(request).status_code == 200
+    assert ran == []
+    for request in (rf.post("/en/enquiries/new/"), rf.get("/admin/"), staff):
+        middleware(request)
+    assert ran == ["/en/enquiries/new/", "/admin/", "/en/associations/"]
