@@ -6,7 +6,8 @@ Read from the environment like the Django settings; see docs/deploy.md.
 import multiprocessing
 import os
 
-wsgi_app = "portal.wsgi:application"
+# The benchmark serves its floor views beside the portal (scripts/bench_floor.py).
+wsgi_app = os.environ.get("GUNICORN_WSGI_APP", "portal.wsgi:application")
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers behind nginx, which buffers slow clients: each worker serves one request at
