@@ -25,11 +25,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
+from core.caching import per_generation
+from core.i18n import bcp47, fallback_chain
+from core.languages import BY_CODE
 from directory.filters import EMPTY_LABELS, AssociationFilter
 from directory.models import Association, Language, Prefecture, Service
-from portal.caching import per_generation
-from portal.i18n import bcp47, fallback_chain
-from portal.languages import BY_CODE
 
 SINGLE_VALUED_PARAMETERS = (
     "q",

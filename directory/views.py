@@ -1,10 +1,10 @@
 from django.shortcuts import get_object_or_404, render
 
+from core.preview import mark_as_preview
 from directory.forms import PostalCodeForm
 from directory.listing import Listing
 from directory.models import Association
 from directory.postal import find_places, format_postal_code, serving_areas
-from portal.preview import mark_as_preview
 
 
 def association_list(request):

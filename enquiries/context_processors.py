@@ -2,8 +2,8 @@ import logging
 
 from django.db import DatabaseError
 
+from core.caching import per_generation
 from enquiries.models import Division
-from portal.caching import per_generation
 
 logger = logging.getLogger(__name__)
 

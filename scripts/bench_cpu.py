@@ -95,8 +95,8 @@ def measure(path):
 
 
 def facet_times():
+    from core.caching import bump_generation
     from directory.listing import Listing
-    from portal.caching import bump_generation
 
     def timed(build, times):
         results = []

@@ -1,6 +1,7 @@
 """The portal's URLs plus the benchmark's baseline: the cheapest view Django can serve,
 through the same middleware as every page; and the floor's views (scripts/bench_floor.py),
-which its own handler serves with CommonMiddleware only. Used by scripts/bench.py through ROOT_URLCONF only."""
+which its own handler serves with CommonMiddleware only. Used by scripts/bench.py through
+ROOT_URLCONF only."""
 
 from django.http import HttpResponse
 from django.urls import path

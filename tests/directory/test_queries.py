@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.caching import bump_generation
 from directory.models import Association, Language, Prefecture, Service
-from portal.caching import bump_generation
 
 PAGES = [
     "/en/",

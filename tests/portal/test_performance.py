@@ -101,7 +101,7 @@ def test_no_web_font_is_shipped_or_linked(client, real_data):
 def test_the_light_path_skips_middleware_only_on_anonymous_reads(rf):
     from django.http import HttpResponse
 
-    from portal.middleware import SkippedOnAnonymousRead
+    from core.middleware import SkippedOnAnonymousRead
 
     ran = []
 

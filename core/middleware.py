@@ -12,9 +12,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
-from portal import caching
-from portal.text_size import DEFAULT as TEXT_SIZE_DEFAULT
-from portal.text_size import current_text_size
+from core import caching
+from core.text_size import DEFAULT as TEXT_SIZE_DEFAULT
+from core.text_size import current_text_size
 
 logger = logging.getLogger(__name__)
 
@@ -280,6 +280,7 @@ class SkippedOnAnonymousRead:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # type(self): a wrapped function (simple_history's is one) must not bind as a method.
         self.full = self.wrapped(get_response)
 
     def __call__(self, request):
@@ -291,7 +292,11 @@ class SkippedOnAnonymousRead:
 def _skipped_on_anonymous_read(path):
     module, name = path.rsplit(".", 1)
     wrapped = getattr(importlib.import_module(module), name)
-    return type(name, (SkippedOnAnonymousRead,), {"wrapped": wrapped, "__doc__": wrapped.__doc__})
+    return type(
+        name,
+        (SkippedOnAnonymousRead,),
+        {"wrapped": staticmethod(wrapped), "__doc__": wrapped.__doc__},
+    )
 
 
 OTPMiddleware = _skipped_on_anonymous_read("django_otp.middleware.OTPMiddleware")
