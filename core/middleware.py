@@ -280,7 +280,7 @@ class SkippedOnAnonymousRead:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # type(self): a wrapped function (simple_history's is one) must not bind as a method.
+        # `wrapped` is a staticmethod: a wrapped function (simple_history's) must not bind.
         self.full = self.wrapped(get_response)
 
     def __call__(self, request):
