@@ -1,4 +1,5 @@
 import gzip
+import importlib
 import logging
 import re
 import secrets
@@ -137,6 +138,13 @@ class SecurityHeadersMiddleware:
 
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+ACCEPTS_BROTLI = re.compile(r"\bbr\b(?!\s*;\s*q=0(\.0*)?\s*(,|$))")
+
+
+def accepts_brotli(request):
+    return ACCEPTS_BROTLI.search(request.headers.get("Accept-Encoding", "")) is not None
+
+
 VARYING_ON_VISITOR = {"cookie", "accept-language", "authorization", "*"}
 # Cookies a public (language-prefixed) page never depends on: a CSRF token is only used by
 # forms, which set the cookie again and so are never stored; the language is in the URL.
@@ -182,9 +190,12 @@ class PublicPageCacheMiddleware:
             if response.cookies and not response.has_header("Cache-Control"):
                 response["Cache-Control"] = "private, no-cache"
             return response
+        # Brotli for a stored page (built once, replayed often) or a client that takes it.
+        with_brotli = settings.PAGE_CACHE_SECONDS > 0 or accepts_brotli(request)
         if generation is None:
-            return self.replay(request, caching.build_entry(caching.new_generation(), response))
-        entry = caching.build_entry(generation, response)
+            entry = caching.build_entry(caching.new_generation(), response, with_brotli)
+            return self.replay(request, entry)
+        entry = caching.build_entry(generation, response, with_brotli)
         if settings.PAGE_CACHE_SECONDS > 0:
             try:
                 caching.store(key, entry)
@@ -240,7 +251,12 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def replay(request, entry):
-        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        # getattr: entries stored before brotli have no such field.
+        body_brotli = getattr(entry, "body_brotli", b"")
+        if body_brotli and accepts_brotli(request):
+            response = HttpResponse(body_brotli, status=entry.status)
+            response["Content-Encoding"] = "br"
+        elif ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
             response = HttpResponse(entry.body_gzip, status=entry.status)
             response["Content-Encoding"] = "gzip"
         else:
@@ -284,3 +300,57 @@ class StaffCookieMiddleware:
         elif marked and not signed_in and request.path_info.startswith(reverse("admin:index")):
             response.delete_cookie(settings.STAFF_COOKIE_NAME, samesite="Lax")
         return response
+
+
+# The light path. An anonymous read (GET or HEAD of a language-prefixed public page, no
+# session cookie) gives the login lockout, two-factor, history and admin-language
+# middleware nothing to do: no login is attempted, no staff member is verified, nothing
+# is written, the admin is never under a language prefix. The wrappers below skip them
+# there and run them unchanged everywhere else (the admin, forms posted, staff sessions).
+
+
+def is_anonymous_read(request):
+    try:
+        return request._portal_anonymous_read
+    except AttributeError:
+        request._portal_anonymous_read = answer = (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and get_language_from_path(request.path_info) is not None
+        )
+        return answer
+
+
+class SkippedOnAnonymousRead:
+    """Runs `wrapped` (a middleware class) except on an anonymous read."""
+
+    wrapped = None
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # `wrapped` is a staticmethod: a wrapped function (simple_history's) must not bind.
+        self.full = self.wrapped(get_response)
+
+    def __call__(self, request):
+        if is_anonymous_read(request):
+            return self.get_response(request)
+        return self.full(request)
+
+
+def _skipped_on_anonymous_read(path):
+    module, name = path.rsplit(".", 1)
+    wrapped = getattr(importlib.import_module(module), name)
+    return type(
+        name,
+        (SkippedOnAnonymousRead,),
+        {"wrapped": staticmethod(wrapped), "__doc__": wrapped.__doc__},
+    )
+
+
+OTPMiddleware = _skipped_on_anonymous_read("django_otp.middleware.OTPMiddleware")
+HistoryRequestMiddleware = _skipped_on_anonymous_read(
+    "simple_history.middleware.HistoryRequestMiddleware"
+)
+LightAdminLanguageMiddleware = type(
+    "AdminLanguageMiddleware", (SkippedOnAnonymousRead,), {"wrapped": AdminLanguageMiddleware}
+)

@@ -6,7 +6,8 @@ Read from the environment like the Django settings; see docs/deploy.md.
 import multiprocessing
 import os
 
-wsgi_app = "portal.wsgi:application"
+# The benchmark serves its floor views beside the portal (scripts/bench_floor.py).
+wsgi_app = os.environ.get("GUNICORN_WSGI_APP", "portal.wsgi:application")
 # Loopback only: nginx on this machine is the one client (deploy/nginx/portal-node.conf when
 # a load balancer is in front). `unix:/run/portal/gunicorn.sock` works as well.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -55,3 +56,14 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def post_worker_init(worker):
+    """Once the worker has loaded Django and the portal: move everything alive now (modules,
+    URL patterns, templates, the catalogues) out of the garbage collector's sight. The
+    collector then stops walking these long-lived objects on every collection of the oldest
+    generation, which the bench measured at about 5 % of an uncached page."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

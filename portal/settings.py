@@ -100,12 +100,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.OTPMiddleware",
     "core.middleware.StaffCookieMiddleware",
-    "core.middleware.AdminLanguageMiddleware",
+    "core.middleware.LightAdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "core.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by its backend into a response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -14,7 +14,9 @@ def names(response):
 def facet(response, name):
     return {
         option["value"]: option["count"]
-        for option in next(f for f in response.context["facets"] if f["name"] == name)["options"]
+        for option in next(f for f in response.context["listing"].facets if f["name"] == name)[
+            "options"
+        ]
     }
 
 
@@ -171,7 +173,9 @@ def test_results_sentence_is_computed(client, real_data):
     html = client.get(f"{LIST_URL}?prefecture=29").content.decode()
     assert "0 International Associations match your filters" in html
     assert "No association matches these filters" in html
-    Association.objects.filter(slug="gunma").update(is_published=False)
+    gunma = Association.objects.get(slug="gunma")
+    gunma.is_published = False
+    gunma.save()
     assert "62 International Associations" in client.get(LIST_URL).content.decode()
 
 
@@ -278,6 +282,40 @@ def test_for_enquiries_block_comes_from_the_database(client, real_data):
     assert "For Enquiries" in html
     assert "Multiculture Division" in html
     assert "+81-3-5213-1725" in html and "+81-3-5213-1742" in html
-    Division.objects.filter(is_default=True).update(phone="+81-3-0000-0000")
+    division = Division.objects.get(is_default=True)
+    division.phone = "+81-3-0000-0000"
+    division.save()
     html = client.get("/en/").content.decode()
     assert "+81-3-0000-0000" in html and "+81-3-5213-1725" not in html
+
+
+def test_region_headings_have_a_jump_list(client, real_data):
+    html = client.get(LIST_URL).content.decode()
+    jump = html[html.index('class="region-jump"') : html.index("</nav>", html.index("region-jump"))]
+    targets = re.findall(r'href="#(region-[a-z-]+)"', jump)
+    assert targets == re.findall(r'<h3 id="(region-[a-z-]+)">', html)
+    assert len(targets) == 6
+    assert '<a href="#region-kanto">Kanto</a> <span class="region-jump__count">(13)</span>' in jump
+
+
+def test_the_abbreviation_is_always_after_the_link(client, real_data):
+    html = client.get(LIST_URL).content.decode()
+    for slug, short_name in (
+        ("hokkaido", "HIECC"),
+        ("sendai-city", "SenTIA"),
+        ("yokohama-city", "YOKE"),
+    ):
+        card = re.search(rf'<a href="/en/associations/{slug}/">(.*?)</a>(.*?)</h4>', html)
+        assert short_name not in card.group(1), slug
+        assert card.group(2) == f' <span class="short-name">({short_name})</span>', slug
+
+
+def test_the_fallback_notice_is_only_for_a_page_mostly_in_another_language(client, real_data):
+    # One association (Gunma) has no English name: marked on its card, no notice on top.
+    html = client.get(LIST_URL).content.decode()
+    assert 'class="fallback-notice"' not in html
+    assert '<span lang="ja">群馬県観光物産国際協会</span>' in html
+    # No association has a Vietnamese name: the page says it is shown in English.
+    html = client.get("/vi/associations/").content.decode()
+    assert 'class="fallback-notice"' in html
+    assert "tiếng Anh" in html
