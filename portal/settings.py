@@ -378,6 +378,12 @@ ENQUIRY_DELIVERY_BACKOFF_MAX_SECONDS = int(
     env("ENQUIRY_DELIVERY_BACKOFF_MAX_SECONDS", str(6 * 60 * 60))
 )
 ENQUIRY_DELIVERY_LEASE_SECONDS = int(env("ENQUIRY_DELIVERY_LEASE_SECONDS", "300"))
+# A send whose outcome is unknown (the server went quiet after DATA, so it may have stored
+# the message) is retried this many times, this long after, then left to staff.
+ENQUIRY_DELIVERY_UNKNOWN_RETRIES = int(env("ENQUIRY_DELIVERY_UNKNOWN_RETRIES", "1"))
+ENQUIRY_DELIVERY_UNKNOWN_RETRY_SECONDS = int(
+    env("ENQUIRY_DELIVERY_UNKNOWN_RETRY_SECONDS", str(60 * 60))
+)
 
 # `manage.py run_worker` runs each of these callables in turn (each returns how many items
 # it handled) and sleeps for the poll interval when none had anything to do.
