@@ -10,7 +10,7 @@ def test_every_prefecture_has_its_own_tile():
 
 def test_map_page_links_every_prefecture_to_the_filtered_list(client, real_data):
     html = client.get("/en/map/").content.decode()
-    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    svg = html.split('class="prefecture-map__svg"', 1)[1].split("</svg>", 1)[0]
     links = re.findall(
         r'<a href="/en/associations/\?prefecture=(\d\d)"[^>]*aria-label="([^"]+)"', svg
     )
@@ -44,7 +44,7 @@ def test_the_home_page_shows_the_map(client, real_data):
 
 def test_the_map_draws_nothing_from_elsewhere(client, real_data):
     html = client.get("/en/map/").content.decode()
-    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    svg = html.split('class="prefecture-map__svg"', 1)[1].split("</svg>", 1)[0]
     assert "http" not in svg
     assert "<script" not in svg and "style=" not in svg
 
