@@ -1,8 +1,10 @@
 """Settings for the International Associations portal.
 
 Everything that differs between a developer's machine and production is read from the
-environment. Development needs no setup at all (SQLite file, console e-mail, DEBUG on);
-production (PORTAL_ENV=production) refuses to start without its secrets.
+environment. Production is the default, so that whatever serves the public (portal/wsgi.py,
+gunicorn) fails closed: it refuses to start without its secrets and never runs with DEBUG on.
+Development (SQLite file, console e-mail, DEBUG on, no setup at all) is opted into with
+PORTAL_ENV=development, which manage.py, `make run` and the test settings set.
 """
 
 import ipaddress
@@ -42,12 +44,23 @@ def env_list(name, default=""):
 def required(name):
     value = env(name)
     if not value:
-        raise ImproperlyConfigured(f"{name} must be set when PORTAL_ENV=production.")
+        raise ImproperlyConfigured(
+            f"{name} must be set when PORTAL_ENV=production "
+            "(the default; PORTAL_ENV=development for a developer's machine)."
+        )
     return value
 
 
-PORTAL_ENV = env("PORTAL_ENV", "development")
+PORTAL_ENV = env("PORTAL_ENV", "production")
+if PORTAL_ENV not in {"production", "development"}:
+    raise ImproperlyConfigured("PORTAL_ENV must be production or development.")
 PRODUCTION = PORTAL_ENV == "production"
+
+
+def production_required(name, development_default):
+    """The variable's value; in development its default, in production there is none."""
+    return required(name) if PRODUCTION else env(name, development_default)
+
 
 # --- Django core ---------------------------------------------------------------------------
 
@@ -199,7 +212,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@example.org")
+DEFAULT_FROM_EMAIL = production_required("DEFAULT_FROM_EMAIL", "no-reply@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Behind a TLS-terminating proxy in production.
@@ -252,8 +265,9 @@ for _retired in ("ENQUIRY_CLIENT_ADDRESS_META", "AXES_TRUST_FORWARDED_FOR"):
 
 # Redis when REDIS_URL (or CACHE_URL) is set: one cache shared by every web and worker node
 # for pages, sessions and rate limits. Otherwise a per-process memory cache, which is right
-# for development and tests but not for several processes (see docs/deploy.md).
-CACHE_URL = env("REDIS_URL") or env("CACHE_URL")
+# for development and tests but not for several processes (see docs/deploy.md). Production
+# always has several (gunicorn's workers, the worker process), so there it is required.
+CACHE_URL = env("REDIS_URL") or env("CACHE_URL") or (required("REDIS_URL") if PRODUCTION else "")
 if CACHE_URL:
     CACHES = {
         "default": {
@@ -357,7 +371,7 @@ ENQUIRY_RETENTION = timedelta(days=int(env("ENQUIRY_RETENTION_DAYS", "365")))
 # The division's copy is written in the staff's language; acknowledgements in the resident's.
 ENQUIRY_STAFF_LANGUAGE = env("ENQUIRY_STAFF_LANGUAGE", "ja")
 # Where staff open the admin; the division's copy links to the enquiry there.
-ENQUIRY_SITE_URL = env("ENQUIRY_SITE_URL", "http://127.0.0.1:8000")
+ENQUIRY_SITE_URL = production_required("ENQUIRY_SITE_URL", "http://127.0.0.1:8000")
 ENQUIRY_MESSAGE_ID_DOMAIN = env(
     "ENQUIRY_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
 )

@@ -728,6 +728,8 @@ def main():
             "PORTAL_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "ENQUIRY_SITE_URL": "http://localhost",
+            "DEFAULT_FROM_EMAIL": "portal@localhost",
             "REDIS_URL": redis_url,
             "STATIC_ROOT": str(work / "static"),
             "SECURE_SSL_REDIRECT": "false",

@@ -231,6 +231,9 @@ def test_production_cookies_are_secure():
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "portal.example",
         "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "ENQUIRY_SITE_URL": "https://portal.example",
+        "DEFAULT_FROM_EMAIL": "no-reply@portal.example",
     }
     script = (
         "import json; from portal import settings as s; print(json.dumps([s.SESSION_COOKIE_SECURE,"
