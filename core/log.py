@@ -4,7 +4,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from portal import client_address
+from core import client_address
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is kept.
 STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {

@@ -1,6 +1,5 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from core.preview import mark_as_preview
 from directory.forms import PostalCodeForm

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.client_address import client_address
 from enquiries import ratelimit
 from enquiries.forms import (
     HONEYPOT_FIELD,
@@ -23,7 +24,6 @@ from enquiries.forms import (
     sign_answers,
 )
 from enquiries.models import Enquiry
-from core.client_address import client_address
 
 logger = logging.getLogger(__name__)
 
