@@ -8,6 +8,13 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from core.admin_actions import publish, unpublish
+from core.history import HistoryAdmin
+from core.translation_admin import (
+    LanguageGroupedTranslationAdmin,
+    MissingTranslationFilter,
+    TranslationCompletenessMixin,
+)
 from directory.linkcheck import check_associations
 from directory.models import (
     Association,
@@ -20,13 +27,6 @@ from directory.models import (
     Service,
 )
 from directory.resources import AssociationResource
-from portal.admin_actions import publish, unpublish
-from portal.history import HistoryAdmin
-from portal.translation_admin import (
-    LanguageGroupedTranslationAdmin,
-    MissingTranslationFilter,
-    TranslationCompletenessMixin,
-)
 
 
 class VerificationFilter(admin.SimpleListFilter):

@@ -7,6 +7,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
+        from core.history import register_history
         from directory.models import (
             Association,
             HelpLine,
@@ -15,7 +16,6 @@ class DirectoryConfig(AppConfig):
             Region,
             Service,
         )
-        from portal.history import register_history
 
         register_history(
             Association,

@@ -5,17 +5,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from core.i18n import translated_expression
+from core.text import normalize_for_search
 from directory.readings import automatic_reading, places_read_as, reading_sort_key
-from directory.text import normalize_for_search
 from directory.validation import normalize_phone_number, normalize_postal_code
-from portal.i18n import translated_expression
 
 # An entry not confirmed for this long is due for verification.
 VERIFICATION_INTERVAL = timedelta(days=365)
@@ -106,11 +106,6 @@ class Language(models.Model):
         return self.name
 
 
-# What templates/directory/includes/association_card.html reads of an association; anything
-# else would cost one query per card (tests/portal/test_performance.py).
-LISTING_FIELDS = ("slug", "name", "short_name", "level", "city", "website", "prefecture")
-
-
 # Languages whose pages sort names by their Japanese reading.
 JAPANESE_READING_ORDER = ("ja", "ja-easy")
 
@@ -158,28 +153,23 @@ class AssociationQuerySet(models.QuerySet):
     def website_unchecked(self):
         return self.exclude(website="").filter(website_checked_at__isnull=True)
 
-    def for_listing(self, prefectures):
-        """Only what a listing card shows (LISTING_FIELDS), with the given prefectures.
-
-        `prefectures` maps codes to Prefecture instances with their regions, which the
-        listing has already loaded for its filters: attached to each card instead of joined
-        and built again for every row. The cards show the prefecture and region, not the
-        services: no prefetch. A translated field brings all its language columns (the
-        fallbacks need them), but the long texts (address, description, sources) stay in
-        the database: with 19 languages they are most of a row's width, and building model
-        instances from them was most of the listing's time.
-        """
-        associations = list(self.only(*LISTING_FIELDS))
-        for association in associations:
-            association.prefecture = prefectures[association.prefecture_id]
-        return associations
-
     def for_detail(self):
-        return self.select_related("prefecture__region").prefetch_related("services", "languages")
+        return self.select_related("prefecture__region").prefetch_related(
+            # The page's schema.org data reads these (directory/open_data.py).
+            "services",
+            "languages",
+            models.Prefetch("service_facts", AssociationService.objects.select_related("service")),
+            models.Prefetch(
+                "language_facts", AssociationLanguage.objects.select_related("language")
+            ),
+        )
 
     def in_directory_order(self):
-        """CLAIR's page order: by region, prefectural bodies first, then the page's position."""
-        return self.order_by("prefecture__region__order", "-level", "display_order", "pk")
+        """CLAIR's page order: by region, prefectural bodies first, then the page's position.
+
+        The level's rank is explicit (LEVEL_RANK), not the accident that "prefecture" sorts
+        after "designated_city"."""
+        return self.order_by("prefecture__region__order", LEVEL_RANK, "display_order", "pk")
 
     def in_name_order(self, language_code=None):
         """Grouped by region like the directory, then by name as the visitor reads it.
@@ -582,3 +572,12 @@ class HelpLine(Fact):
     @property
     def phone_uri(self):
         return "tel:" + "".join(character for character in self.phone if character.isdigit())
+
+
+# The directory's order of levels: the prefectural association first, then the designated
+# cities, as on CLAIR's page (AssociationQuerySet.in_directory_order).
+LEVEL_RANK = Case(
+    When(level=Association.Level.PREFECTURE, then=Value(0)),
+    default=Value(1),
+    output_field=models.PositiveSmallIntegerField(),
+).asc()

@@ -3,7 +3,7 @@
 """Reference data that is not in the associations CSV: regions, services, languages.
 
 The fixtures in fixtures/ are generated from this module, django-localflavor's prefecture
-list and ../shared/data/associations.csv by `manage.py build_fixtures`.
+list and directory/data/ by `manage.py build_fixtures`.
 
 Every name is given in all 19 site languages, keyed by Django language code (see
 portal/languages.py); a test checks that none is missing. Easy Japanese keeps the kanji of

@@ -174,6 +174,23 @@ def update_facts(model, name, target, associations, targets, fixture_dir, report
     return changed
 
 
+def record_loaded_facts():
+    """Add each association's facts to its latest history version.
+
+    populate_history (after loaddata) records the fields but not the facts, so the first
+    edit in the admin would otherwise list every fact as added.
+    """
+    from simple_history.models import HistoricalRecords
+
+    recorder = HistoricalRecords()
+    for association in Association.objects.all():
+        latest = association.history.order_by("-history_date", "-history_id").first()
+        if latest is not None:
+            for field in latest._history_m2m_fields:
+                recorder.m2m_models[field].objects.filter(history=latest).delete()
+            recorder.create_historical_record_m2ms(latest, association)
+
+
 @transaction.atomic
 def update_from_fixtures(fixture_dir=FIXTURE_DIR):
     report = UpdateReport()

@@ -1,5 +1,7 @@
 """Services and consultation languages as facts with their source and the date they were read."""
 
+import re
+
 import pytest
 
 
@@ -162,3 +164,62 @@ def test_load_initial_data_on_an_empty_database_loads_every_fact(db):
     assert AssociationService.objects.count() == 185
     assert AssociationLanguage.objects.count() == 260
     assert not AssociationService.objects.filter(source_url="").exists()
+
+
+# --- The detail page: each fact with its source and the day it was checked ----------------------
+
+
+def test_a_fact_shows_its_source_and_date_in_vietnamese(client, real_data):
+    response = client.get("/vi/associations/akita/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        'Nguồn: <a href="https://www.pref.akita.lg.jp/pages/contents/63939" '
+        'rel="external noopener">www.pref.akita.lg.jp</a>, kiểm tra vào Ngày 02 tháng 12 năm 2026'
+    ) in html
+    # The contact details have their own source.
+    assert 'href="http://www.pref.akita.lg.jp/pages/archive/38155"' in html
+
+
+def test_a_fact_shows_its_source_and_date_in_easy_japanese(client, real_data):
+    response = client.get("/ja-easy/associations/akita/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        'どこで たしかめたか：<a href="https://www.pref.akita.lg.jp/pages/contents/63939" '
+        'rel="external noopener">www.pref.akita.lg.jp</a>（2026'
+    ) in html
+    # The date as the Easy Japanese page writes it, with the furigana its pages carry.
+    date = html[html.index("www.pref.akita.lg.jp</a>（") :].split("）", 1)[0]
+    assert re.sub(r"<rt>[^<]*</rt>|</?ruby>", "", date).endswith("2026年12月2日に たしかめました")
+
+
+def test_languages_from_one_page_share_one_source_line(client, real_data):
+    html = client.get("/en/associations/akita/").content.decode()
+    # English, Chinese and Korean come from the same prefectural page, checked the same day.
+    languages = html[html.index('id="languages-heading"') :]
+    assert languages.count("Source: ") == 1
+    for name in ("English", "Chinese", "Korean"):
+        assert f">{name}</a>" in languages
+
+
+def test_an_association_with_no_confirmed_fact_says_not_confirmed(client, real_data):
+    response = client.get("/en/associations/gunma/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Not confirmed: we have not found a source that says which services" in html
+    assert "Not confirmed: we have not found a source that says in which languages" in html
+    assert "Source: " not in html
+    assert "?service=" not in html and "?language=" not in html
+    vi = client.get("/vi/associations/gunma/").content.decode()
+    assert "Chưa xác nhận" in vi
+
+
+def test_a_fact_recorded_without_a_source_says_so(client, real_data):
+    from directory.models import Association, Service
+
+    gunma = Association.objects.get(slug="gunma")
+    gunma.services.add(Service.objects.get(slug="japanese-classes"))
+    html = client.get("/en/associations/gunma/").content.decode()
+    assert "Japanese language classes" in html
+    assert "Source not recorded" in html

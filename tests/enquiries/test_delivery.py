@@ -149,20 +149,34 @@ def test_slow_smtp_server_times_out_and_is_retried(client, topics, smtp_server, 
     assert len(smtp_server.handler.envelopes) == 2
 
 
-def test_worker_killed_after_the_server_accepted_sends_again_with_the_same_message_id(
+def test_worker_killed_after_the_server_accepted_waits_then_sends_once_more(
     client, topics, smtp_server
 ):
-    """The documented duplicate window: accepted by SMTP, not yet recorded as sent."""
+    """The documented duplicate window: accepted by SMTP, not yet recorded as sent.
+
+    The row said "handed to the server" before DATA went out, so the next worker knows the
+    outcome is unknown: it does not resend at once, only once after the long delay, with the
+    same Message-ID."""
     submit_enquiry(client)
     with mock.patch.object(outbox, "record_sent", side_effect=Killed), pytest.raises(Killed):
         outbox.deliver_due()
     assert len(smtp_server.messages) == 1
     first_message_id = smtp_server.messages[0][1]["Message-ID"]
+    in_doubt = Delivery.objects.get(message_id=first_message_id)
+    assert in_doubt.data_sent is not None and in_doubt.leased_until is not None
 
-    run_worker()  # another worker: the dead one's lease still holds both messages
-    assert len(smtp_server.messages) == 1
+    run_worker()  # another worker: the dead one held only the message in hand
+    assert len(smtp_server.messages) == 2
 
     time_passes()  # the lease runs out
+    run_worker()
+    in_doubt.refresh_from_db()
+    assert len(smtp_server.messages) == 2, "not resent at full rate"
+    assert in_doubt.state == Delivery.State.PENDING and in_doubt.unknown_outcomes == 1
+    assert in_doubt.next_attempt > timezone.now() + timedelta(minutes=59)
+    assert "Outcome unknown" in in_doubt.last_error
+
+    time_passes()  # the long delay passes
     run_worker()
     message_ids = [message["Message-ID"] for _envelope, message in smtp_server.messages]
     assert len(message_ids) == 3
@@ -170,15 +184,16 @@ def test_worker_killed_after_the_server_accepted_sends_again_with_the_same_messa
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
 
 
-def test_worker_killed_before_sending_loses_nothing_and_sends_once(client, topics, smtp_server):
+def test_worker_killed_before_sending_holds_only_the_message_in_hand(client, topics, smtp_server):
     submit_enquiry(client)
     with mock.patch.object(outbox, "build_message", side_effect=Killed), pytest.raises(Killed):
         outbox.deliver_due()
     assert smtp_server.messages == []
-    assert Delivery.objects.filter(leased_until__isnull=False).count() == 2
+    assert Delivery.objects.filter(leased_until__isnull=False).count() == 1
 
+    run_worker()  # the other message is not stuck behind the dead worker's lease
+    assert len(smtp_server.messages) == 1
     time_passes()
-    run_worker()
     run_worker()
     assert len(smtp_server.messages) == 2
     assert len({message["Message-ID"] for _envelope, message in smtp_server.messages}) == 2
@@ -186,8 +201,8 @@ def test_worker_killed_before_sending_loses_nothing_and_sends_once(client, topic
 
 def test_a_leased_delivery_cannot_be_claimed_twice(client, topics):
     submit_enquiry(client)
-    first = outbox.claim_due()
-    second = outbox.claim_due()
+    first = outbox.claim_due(limit=2)
+    second = outbox.claim_due(limit=2)
     assert len(first) == 2
     assert second == []
 

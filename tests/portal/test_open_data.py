@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from django.conf import settings
 
 from directory.models import Association, Language, Service
 
@@ -142,18 +143,56 @@ def test_json_ld_cannot_break_out_of_its_script_element(client, real_data):
 
 @pytest.fixture
 def sitemap(client, real_data):
-    response = client.get("/sitemap.xml")
+    response = client.get("/sitemap-en.xml")
     assert response.status_code == 200
     return response.content.decode()
 
 
-def test_sitemap_lists_every_page_in_every_language_with_hreflang(sitemap):
-    assert sitemap.count("<url>") == (5 + 5 + 63) * 19
+def test_sitemap_index_lists_one_sitemap_per_language(client, real_data):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    locations = re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
+    assert locations == [
+        f"http://testserver/sitemap-{code}.xml" for code, _name in settings.LANGUAGES
+    ]
+    for location in locations:
+        assert client.get(location.removeprefix("http://testserver")).status_code == 200
+    assert client.get("/sitemap-xx.xml").status_code == 404
+
+
+def test_sitemap_lists_every_page_in_its_language_with_hreflang(sitemap):
+    assert sitemap.count("<url>") == 5 + 5 + 63
+    assert "<loc>http://testserver/ja/" not in sitemap
     entry = sitemap.split("<loc>http://testserver/en/associations/yokohama-city/</loc>", 1)[1]
     entry = entry.split("</url>", 1)[0]
     hreflangs = re.findall(r'hreflang="([^"]+)"', entry)
     assert len(hreflangs) == 20
     assert {"ja", "ja-x-easy", "zh-Hans", "pt-BR", "ur", "x-default"} <= set(hreflangs)
+
+
+def test_every_page_is_in_one_language_sitemap_per_language(client, real_data):
+    pages = 0
+    for code, _name in settings.LANGUAGES:
+        body = client.get(f"/sitemap-{code}.xml").content.decode()
+        pages += body.count("<url>")
+        assert all(
+            loc.startswith(f"http://testserver/{code}/")
+            for loc in re.findall(r"<loc>([^<]+)</loc>", body)
+        )
+    assert pages == (5 + 5 + 63) * 19
+
+
+def test_sitemaps_are_compressed_cached_and_revalidated(client, real_data):
+    for path in ("/sitemap.xml", "/sitemap-en.xml"):
+        response = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200
+        assert response["Content-Encoding"] == "gzip"
+        assert response["Cache-Control"].startswith("public, max-age=")
+        assert response["X-Robots-Tag"]
+        again = client.get(path, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert again.status_code == 304
+        since = client.get(path, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+        assert since.status_code == 304
 
 
 def test_robots_txt_points_to_the_sitemap(client):

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from directory.models import Association
-from directory.updating import update_from_fixtures
+from directory.updating import record_loaded_facts, update_from_fixtures
 
 FIXTURES = (
     "regions",
@@ -52,3 +52,4 @@ class Command(BaseCommand):
         # loaddata bypasses the history; give every loaded row its first version, so that
         # the first edit in the admin has something to compare with and revert to.
         call_command("populate_history", auto=True, verbosity=0, stdout=StringIO())
+        record_loaded_facts()

@@ -1,7 +1,8 @@
-"""Staff login hardening: the admin site with optional two-factor login, and client addresses.
+"""Staff login hardening: the admin site with optional two-factor login.
 
-django-axes counts failed logins per username and client address (settings: AXES_*);
-django-otp adds a TOTP code to the admin login for staff who have set up a device.
+django-axes counts failed logins per username and client address (settings: AXES_*; the
+address comes from core/client_address.py); django-otp adds a TOTP code to the admin
+login for staff who have set up a device.
 """
 
 from django import forms
@@ -11,16 +12,6 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
-
-
-def client_ip(request):
-    """The client's address for lockouts; behind the proxy, the hop the proxy appended."""
-    if settings.AXES_TRUST_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR")
 
 
 def two_factor_required(user):

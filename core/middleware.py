@@ -1,4 +1,5 @@
 import gzip
+import importlib
 import logging
 import re
 import secrets
@@ -11,9 +12,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
-from portal import caching
-from portal.text_size import DEFAULT as TEXT_SIZE_DEFAULT
-from portal.text_size import current_text_size
+from core import caching
+from core.text_size import DEFAULT as TEXT_SIZE_DEFAULT
+from core.text_size import current_text_size
 
 logger = logging.getLogger(__name__)
 
@@ -137,10 +138,24 @@ class SecurityHeadersMiddleware:
 
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+ACCEPTS_BROTLI = re.compile(r"\bbr\b(?!\s*;\s*q=0(\.0*)?\s*(,|$))")
+
+
+def accepts_brotli(request):
+    return ACCEPTS_BROTLI.search(request.headers.get("Accept-Encoding", "")) is not None
+
+
 VARYING_ON_VISITOR = {"cookie", "accept-language", "authorization", "*"}
 # Cookies a public (language-prefixed) page never depends on: a CSRF token is only used by
 # forms, which set the cookie again and so are never stored; the language is in the URL.
-HARMLESS_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+# A forged staff marker (below) only sends the request past nginx's cache to this one.
+HARMLESS_COOKIES = {
+    settings.CSRF_COOKIE_NAME,
+    settings.LANGUAGE_COOKIE_NAME,
+    settings.STAFF_COOKIE_NAME,
+}
+# Served like public pages although they have no language prefix.
+PUBLIC_UNPREFIXED_PATHS = re.compile(r"/sitemap(-[a-z0-9-]+)?\.xml")
 
 
 class PublicPageCacheMiddleware:
@@ -162,6 +177,9 @@ class PublicPageCacheMiddleware:
                 # The page's HTML depends on the text-size cookie: no shared cache may keep it.
                 patch_cache_control(response, private=True, no_cache=True)
             return response
+        # The session (if any) is nobody's: nothing below may read it, or answer by deleting
+        # its cookie (which would make the page unstorable).
+        request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
         # Raises DisallowedHost (a 400) for a host not in ALLOWED_HOSTS, before any lookup.
         key = caching.entry_key(request)
         generation, entry = self.lookup(key)
@@ -172,9 +190,12 @@ class PublicPageCacheMiddleware:
             if response.cookies and not response.has_header("Cache-Control"):
                 response["Cache-Control"] = "private, no-cache"
             return response
+        # Brotli for a stored page (built once, replayed often) or a client that takes it.
+        with_brotli = settings.PAGE_CACHE_SECONDS > 0 or accepts_brotli(request)
         if generation is None:
-            return self.replay(request, caching.build_entry(caching.new_generation(), response))
-        entry = caching.build_entry(generation, response)
+            entry = caching.build_entry(caching.new_generation(), response, with_brotli)
+            return self.replay(request, entry)
+        entry = caching.build_entry(generation, response, with_brotli)
         if settings.PAGE_CACHE_SECONDS > 0:
             try:
                 caching.store(key, entry)
@@ -186,16 +207,24 @@ class PublicPageCacheMiddleware:
     def is_public_request(request):
         return (
             request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
             # A chosen text size changes the HTML; only the default page is shared.
             and current_text_size(request) == TEXT_SIZE_DEFAULT
-            and get_language_from_path(request.path_info) is not None
+            and (
+                get_language_from_path(request.path_info) is not None
+                or PUBLIC_UNPREFIXED_PATHS.fullmatch(request.path_info) is not None
+            )
+            # Last: it may read the session store.
+            and not caching.signed_in(request)
         )
 
     @staticmethod
     def is_public_response(request, response):
         user = getattr(request, "user", None)
         vary = {value.strip().lower() for value in response.get("Vary", "").split(",")}
+        if PUBLIC_UNPREFIXED_PATHS.fullmatch(request.path_info):
+            # The sitemaps name every language's URLs explicitly: the same file for everyone,
+            # although LocaleMiddleware, seeing no language prefix, added the header.
+            vary.discard("accept-language")
         if vary & VARYING_ON_VISITOR == {"cookie"} and set(request.COOKIES) <= HARMLESS_COOKIES:
             # A view looked at request.user, so the session middleware added "Vary: Cookie";
             # but there is no session, and public pages vary on no other cookie: this is the
@@ -222,7 +251,12 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def replay(request, entry):
-        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        # getattr: entries stored before brotli have no such field.
+        body_brotli = getattr(entry, "body_brotli", b"")
+        if body_brotli and accepts_brotli(request):
+            response = HttpResponse(body_brotli, status=entry.status)
+            response["Content-Encoding"] = "br"
+        elif ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
             response = HttpResponse(entry.body_gzip, status=entry.status)
             response["Content-Encoding"] = "gzip"
         else:
@@ -236,3 +270,87 @@ class PublicPageCacheMiddleware:
         return get_conditional_response(
             request, etag=entry.etag, last_modified=entry.last_modified, response=response
         )
+
+
+class StaffCookieMiddleware:
+    """Marks the browsers of signed-in staff with a cookie nginx can see (STAFF_COOKIE_NAME):
+    their requests skip nginx's page cache (deploy/nginx/portal-http.conf).
+
+    The session cookie cannot do this: anyone can send one, and nginx cannot tell a real
+    session from a made-up one. A forged marker only reaches Django, whose page cache then
+    serves the public page. The marker goes when the admin finds nobody signed in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated and user.is_staff
+        marked = settings.STAFF_COOKIE_NAME in request.COOKIES
+        if signed_in and not marked:
+            response.set_cookie(
+                settings.STAFF_COOKIE_NAME,
+                "1",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif marked and not signed_in and request.path_info.startswith(reverse("admin:index")):
+            response.delete_cookie(settings.STAFF_COOKIE_NAME, samesite="Lax")
+        return response
+
+
+# The light path. An anonymous read (GET or HEAD of a language-prefixed public page, no
+# session cookie) gives the login lockout, two-factor, history and admin-language
+# middleware nothing to do: no login is attempted, no staff member is verified, nothing
+# is written, the admin is never under a language prefix. The wrappers below skip them
+# there and run them unchanged everywhere else (the admin, forms posted, staff sessions).
+
+
+def is_anonymous_read(request):
+    try:
+        return request._portal_anonymous_read
+    except AttributeError:
+        request._portal_anonymous_read = answer = (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and get_language_from_path(request.path_info) is not None
+        )
+        return answer
+
+
+class SkippedOnAnonymousRead:
+    """Runs `wrapped` (a middleware class) except on an anonymous read."""
+
+    wrapped = None
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # `wrapped` is a staticmethod: a wrapped function (simple_history's) must not bind.
+        self.full = self.wrapped(get_response)
+
+    def __call__(self, request):
+        if is_anonymous_read(request):
+            return self.get_response(request)
+        return self.full(request)
+
+
+def _skipped_on_anonymous_read(path):
+    module, name = path.rsplit(".", 1)
+    wrapped = getattr(importlib.import_module(module), name)
+    return type(
+        name,
+        (SkippedOnAnonymousRead,),
+        {"wrapped": staticmethod(wrapped), "__doc__": wrapped.__doc__},
+    )
+
+
+OTPMiddleware = _skipped_on_anonymous_read("django_otp.middleware.OTPMiddleware")
+HistoryRequestMiddleware = _skipped_on_anonymous_read(
+    "simple_history.middleware.HistoryRequestMiddleware"
+)
+LightAdminLanguageMiddleware = type(
+    "AdminLanguageMiddleware", (SkippedOnAnonymousRead,), {"wrapped": AdminLanguageMiddleware}
+)
