@@ -69,7 +69,10 @@ def test_submission_reaches_the_division_and_the_resident(client, topics, smtp_s
     assert acknowledgement["Message-ID"] == deliveries["acknowledgement"].message_id
     assert acknowledgement["Content-Language"] == "ja"
     assert acknowledgement["Auto-Submitted"] == "auto-generated"
-    assert acknowledgement["Reply-To"] is None
+    # The division publishes no e-mail (fixtures/divisions.json): a reply still reaches
+    # the mailbox that received the enquiry.
+    assert Division.objects.get().email == ""
+    assert acknowledgement["Reply-To"] == "multiculture@example.org"
     text = text_of(acknowledgement)
     assert enquiry.reference in text
     # The topic in the resident's chosen language, the promised reply time, no free text.
@@ -267,6 +270,23 @@ def test_division_without_a_mailbox_waits_until_staff_add_one(client, topics, sm
     assert ["multiculture@example.org", "second@example.org"] in envelopes
 
 
+def test_division_without_a_mailbox_holds_the_acknowledgement_too(client, topics, smtp_server):
+    """A Reply-To nobody reads would leave the resident without a way to answer."""
+    Division.objects.update(mailboxes="")
+    submit_enquiry(client)
+    run_worker()
+    acknowledgement = Delivery.objects.get(kind=Delivery.Kind.ACKNOWLEDGEMENT)
+    assert acknowledgement.state == Delivery.State.PENDING
+    assert "No mailbox" in acknowledgement.last_error
+    assert smtp_server.messages == []
+    Division.objects.update(mailboxes="multiculture@example.org")
+    time_passes()
+    run_worker()
+    assert by_recipient(smtp_server)[("maya@example.net",)]["Reply-To"] == (
+        "multiculture@example.org"
+    )
+
+
 def test_topic_routes_to_its_own_division(client, topics, smtp_server):
     other = Division.objects.create(
         name="国際協力課", name_ja="国際協力課", mailboxes="cooperation@example.org"
@@ -274,8 +294,21 @@ def test_topic_routes_to_its_own_division(client, topics, smtp_server):
     Topic.objects.filter(pk=2).update(division=other)
     submit_enquiry(client, topic="2")
     run_worker()
-    assert ("cooperation@example.org",) in by_recipient(smtp_server)
+    messages = by_recipient(smtp_server)
+    assert ("cooperation@example.org",) in messages
+    assert messages[("maya@example.net",)]["Reply-To"] == "cooperation@example.org"
     assert Enquiry.objects.get().division == other
+
+
+def test_division_without_its_own_mailbox_replies_go_to_the_default_division(
+    client, topics, smtp_server
+):
+    other = Division.objects.create(name="国際協力課", name_ja="国際協力課", mailboxes="")
+    Topic.objects.filter(pk=2).update(division=other)
+    submit_enquiry(client, topic="2")
+    run_worker()
+    acknowledgement = by_recipient(smtp_server)[("maya@example.net",)]
+    assert acknowledgement["Reply-To"] == "multiculture@example.org"
 
 
 def test_a_hostile_topic_name_cannot_inject_headers(client, topics, smtp_server):
