@@ -66,6 +66,19 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AnonymisedSoonFilter(admin.SimpleListFilter):
+    title = _("personal data")
+    parameter_name = "anonymised_soon"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Removed within the warning period")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=Enquiry.objects.anonymised_soon().values("pk"))
+        return queryset
+
+
 class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
@@ -167,6 +180,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "reply_language",
         "created",
         ("assignee", admin.RelatedOnlyFieldListFilter),
+        AnonymisedSoonFilter,
     )
     search_fields = ("reference", "name", "email", "phone", "message")
     date_hierarchy = "created"
@@ -177,10 +191,29 @@ class EnquiryAdmin(admin.ModelAdmin):
         (None, {"fields": ("reference", "created", "status", "assignee", "internal_notes")}),
         (_("What the resident sent"), {"fields": RESIDENT_FIELDS}),
         (_("Consent"), {"fields": CONSENT_FIELDS}),
-        (_("Record"), {"fields": ("status_changed", "spam_reason", "anonymised", "updated")}),
+        (
+            _("Record"),
+            {
+                "fields": (
+                    "status_changed",
+                    "spam_reason",
+                    "anonymised",
+                    "anonymise_after",
+                    "updated",
+                )
+            },
+        ),
     )
     readonly_fields = (
-        ("reference", "created", "updated", "status_changed", "spam_reason", "anonymised")
+        (
+            "reference",
+            "created",
+            "updated",
+            "status_changed",
+            "spam_reason",
+            "anonymised",
+            "anonymise_after",
+        )
         + RESIDENT_FIELDS
         + CONSENT_FIELDS
     )
@@ -224,6 +257,33 @@ class EnquiryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Enquiries come from residents through the public form only.
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        # The warning before retention runs out: on every visit to the list, with a link to
+        # exactly those enquiries, so that staff can finish or move on what still matters.
+        soon = Enquiry.objects.anonymised_soon().count()
+        if soon and request.method == "GET" and "anonymised_soon" not in request.GET:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="?anonymised_soon=yes">{}</a>',
+                    ngettext(
+                        "The personal data of %(count)d enquiry will be removed within "
+                        "%(days)d days.",
+                        "The personal data of %(count)d enquiries will be removed within "
+                        "%(days)d days.",
+                        soon,
+                    )
+                    % {"count": soon, "days": settings.ENQUIRY_RETENTION_WARNING.days},
+                    _("Show them"),
+                ),
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("personal data removed on"))
+    def anonymise_after(self, enquiry):
+        return enquiry.anonymise_after
 
     @admin.display(description=_("overdue"), boolean=True, ordering="overdue")
     def overdue_flag(self, enquiry):

@@ -108,12 +108,24 @@ class EnquiryQuerySet(models.QuerySet):
         return self.exclude(pk__in=self.overdue(now).values("pk"))
 
     def due_for_anonymisation(self, now=None):
-        """Closed (or spam) enquiries untouched for the retention period, not yet anonymised."""
-        cutoff = (now or timezone.now()) - settings.ENQUIRY_RETENTION
-        return self.filter(
-            status__in=[Enquiry.Status.CLOSED, Enquiry.Status.SPAM],
-            status_changed__lt=cutoff,
-            anonymised__isnull=True,
+        """Enquiries whose status has not changed for their retention period (the shorter
+        one once closed or spam, the longer one while open or answered), not yet anonymised.
+        Every status is covered: nothing keeps personal data for ever."""
+        now = now or timezone.now()
+        closed = Q(
+            status__in=Enquiry.FINISHED_STATUSES,
+            status_changed__lt=now - settings.ENQUIRY_RETENTION,
+        )
+        still_open = Q(status_changed__lt=now - settings.ENQUIRY_OPEN_RETENTION) & ~Q(
+            status__in=Enquiry.FINISHED_STATUSES
+        )
+        return self.filter(closed | still_open, anonymised__isnull=True)
+
+    def anonymised_soon(self, now=None):
+        """What the daily run will anonymise within ENQUIRY_RETENTION_WARNING (or already
+        would), for the warning staff see in the admin."""
+        return self.due_for_anonymisation(
+            (now or timezone.now()) + settings.ENQUIRY_RETENTION_WARNING
         )
 
 
@@ -126,6 +138,9 @@ class Enquiry(models.Model):
         SPAM = "spam", _("Spam")
 
     OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS)
+    # Kept for ENQUIRY_RETENTION after this status was set; any other status for the longer
+    # ENQUIRY_OPEN_RETENTION.
+    FINISHED_STATUSES = (Status.CLOSED, Status.SPAM)
 
     reference = models.CharField(
         _("reference"), max_length=11, unique=True, default=new_reference, editable=False
@@ -209,6 +224,15 @@ class Enquiry(models.Model):
         return self.reference
 
     @property
+    def anonymise_after(self):
+        """When the daily run will remove this enquiry's personal data, if nothing changes."""
+        if self.anonymised:
+            return None
+        if self.status in self.FINISHED_STATUSES:
+            return self.status_changed + settings.ENQUIRY_RETENTION
+        return self.status_changed + settings.ENQUIRY_OPEN_RETENTION
+
+    @property
     def is_overdue(self):
         return Enquiry.objects.overdue().filter(pk=self.pk).exists()
 
@@ -250,8 +274,12 @@ class Enquiry(models.Model):
         self.save(
             update_fields=["name", "email", "phone", "message", "internal_notes", "anonymised"]
         )
-        self.deliveries.update(recipients="", last_error="")
+        # The outbox keeps no message body, only where each message went and the server's
+        # last reply (which can quote an address); the history keeps staff actions, and any
+        # entry other than a status or an assignee could quote what the resident wrote.
+        self.deliveries.update(recipients="", last_error="", data_sent=None)
         self.deliveries.exclude(state=Delivery.State.SENT).update(state=Delivery.State.CANCELLED)
+        self.events.exclude(field__in=["status", "assignee"]).update(old_value="", new_value="")
 
 
 class EnquiryEvent(models.Model):

@@ -17,6 +17,7 @@ docs/enquiries.md, "After an error"):
 """
 
 import logging
+import re
 import smtplib
 from datetime import timedelta
 
@@ -86,6 +87,15 @@ def describe(error):
     return f"{type(error).__name__}: {error}"[:2000]
 
 
+ADDRESS = re.compile(r"[^\s<>()\[\]'\",;:]+@[^\s<>()\[\]'\",;:]+")
+
+
+def for_log(error):
+    # A relay's reply can quote the recipient; the log outlives anonymisation, so it never
+    # gets an address (staff see the whole reply in the admin until then).
+    return ADDRESS.sub("<address>", describe(error))
+
+
 def record_failure(delivery, error):
     """Nothing reached the server: try again after the backoff, up to the last attempt."""
     delivery.refresh_from_db(fields=["attempts"])
@@ -98,7 +108,7 @@ def record_failure(delivery, error):
         last_error=describe(error),
     )
     log = logger.error if gave_up else logger.warning
-    log("Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, describe(error))
+    log("Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, for_log(error))
 
 
 def record_rejected(delivery, error):
@@ -109,7 +119,7 @@ def record_rejected(delivery, error):
         data_sent=None,
         last_error=describe(error),
     )
-    logger.error("Delivery %s rejected by the mail server: %s", delivery.pk, describe(error))
+    logger.error("Delivery %s rejected by the mail server: %s", delivery.pk, for_log(error))
 
 
 def record_unknown(delivery, error):
@@ -129,7 +139,7 @@ def record_unknown(delivery, error):
     logger.error(
         "Delivery %s: outcome unknown after DATA (%s); %s",
         delivery.pk,
-        describe(error),
+        for_log(error),
         "will retry once later" if retry else "left for staff",
     )
 

@@ -366,8 +366,12 @@ LINKCHECK_ADMIN_DEADLINE = float(env("LINKCHECK_ADMIN_DEADLINE", "20"))
 # open enquiries older than that as overdue.
 ENQUIRY_REPLY_WORKING_DAYS = int(env("ENQUIRY_REPLY_WORKING_DAYS", "5"))
 # `manage.py anonymise_enquiries` (daily, from cron) strips the personal data of enquiries
-# closed (or marked spam) longer ago than this.
+# closed (or marked spam) longer ago than this, and of open ones (new, in progress,
+# answered) whose status has not changed for the longer period. The admin warns staff of
+# what will be anonymised within the warning period.
 ENQUIRY_RETENTION = timedelta(days=int(env("ENQUIRY_RETENTION_DAYS", "365")))
+ENQUIRY_OPEN_RETENTION = timedelta(days=int(env("ENQUIRY_OPEN_RETENTION_DAYS", "730")))
+ENQUIRY_RETENTION_WARNING = timedelta(days=int(env("ENQUIRY_RETENTION_WARNING_DAYS", "30")))
 # The division's copy is written in the staff's language; acknowledgements in the resident's.
 ENQUIRY_STAFF_LANGUAGE = env("ENQUIRY_STAFF_LANGUAGE", "ja")
 # Where staff open the admin; the division's copy links to the enquiry there.
