@@ -32,7 +32,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "portal.log.JsonFormatter"}},
+    "formatters": {"json": {"()": "core.log.JsonFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",

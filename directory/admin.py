@@ -8,16 +8,16 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from directory.linkcheck import check_associations
-from directory.models import Association, Language, Prefecture, Region, Service
-from directory.resources import AssociationResource
-from portal.admin_actions import publish, unpublish
-from portal.history import HistoryAdmin
-from portal.translation_admin import (
+from core.admin_actions import publish, unpublish
+from core.history import HistoryAdmin
+from core.translation_admin import (
     LanguageGroupedTranslationAdmin,
     MissingTranslationFilter,
     TranslationCompletenessMixin,
 )
+from directory.linkcheck import check_associations
+from directory.models import Association, Language, Prefecture, Region, Service
+from directory.resources import AssociationResource
 
 
 class VerificationFilter(admin.SimpleListFilter):

@@ -7,8 +7,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
+        from core.history import register_history
         from directory.models import Association, Language, Prefecture, Region, Service
-        from portal.history import register_history
 
         register_history(
             Association,

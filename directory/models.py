@@ -12,10 +12,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from core.i18n import translated_expression
+from core.text import normalize_for_search
 from directory.readings import automatic_reading, places_read_as, reading_sort_key
-from directory.text import normalize_for_search
 from directory.validation import normalize_phone_number, normalize_postal_code
-from portal.i18n import translated_expression
 
 # An entry not confirmed for this long is due for verification.
 VERIFICATION_INTERVAL = timedelta(days=365)

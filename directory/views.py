@@ -3,11 +3,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from core.preview import mark_as_preview
 from directory.filters import AssociationFilter
 from directory.forms import PostalCodeForm
 from directory.models import Association
 from directory.postal import find_places, format_postal_code, serving_areas
-from portal.preview import mark_as_preview
 
 SINGLE_VALUED_PARAMETERS = (
     "q",

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.i18n import bcp47, resolve_translation
 from enquiries.models import Delivery, Division
 from enquiries.text import single_line_for_header
-from portal.i18n import bcp47, resolve_translation
 
 
 class NothingToSend(Exception):

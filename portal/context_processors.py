@@ -4,9 +4,9 @@ from django.db import DatabaseError
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from portal.languages import BY_CODE, SITE_LANGUAGES
-from portal.models import Page
-from portal.text_size import TEXT_SIZES, current_text_size
+from core.languages import BY_CODE, SITE_LANGUAGES
+from core.text_size import TEXT_SIZES, current_text_size
+from pages.models import Page
 
 
 def site_languages(request):

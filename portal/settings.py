@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.languages import (
+from core.languages import (
     CONTENT_FALLBACK,
     CONTENT_FALLBACK_BY_LANGUAGE,
     CONTENT_REQUIRED_LANGUAGE,
@@ -78,27 +78,29 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "core",
     "portal",
     "directory",
+    "pages",
     "enquiries",
 ]
 
 MIDDLEWARE = [
     # Outermost, so that every response (static files and error pages too) gets the headers.
-    "portal.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions and CSRF: it must see any cookie they set, so as never to store it.
-    "portal.middleware.PublicPageCacheMiddleware",
+    "core.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware, before CommonMiddleware sets Content-Length.
-    "portal.furigana.FuriganaMiddleware",
+    "core.furigana.FuriganaMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "portal.middleware.AdminLanguageMiddleware",
+    "core.middleware.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -287,7 +289,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # Behind a TLS-terminating proxy, the address the proxy appended to X-Forwarded-For
 # (only the last entry can be trusted: a client may send the header itself).
 AXES_TRUST_FORWARDED_FOR = env_bool("AXES_TRUST_FORWARDED_FOR", PRODUCTION)
@@ -304,7 +306,7 @@ ADMIN_REQUIRE_TWO_FACTOR = env_bool("ADMIN_REQUIRE_TWO_FACTOR", False)
 DIRECTORY_PAGE_SIZE = int(env("DIRECTORY_PAGE_SIZE", "100"))
 
 # Public pages (the language-prefixed URLs) kept in the shared cache, per URL with its query
-# string, until staff change content (portal/caching.py) or this many seconds pass. Off by
+# string, until staff change content (core/caching.py) or this many seconds pass. Off by
 # default without a shared cache: a per-process cache could not be invalidated everywhere.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if PRODUCTION and CACHE_URL else "0"))
 # Each process also keeps the pages it served for this long, so that most hits need no
@@ -313,7 +315,7 @@ PAGE_CACHE_LOCAL_SECONDS = float(env("PAGE_CACHE_LOCAL_SECONDS", "1" if PRODUCTI
 # How long browsers and proxies may reuse a public page before revalidating it (ETag).
 PUBLIC_PAGE_MAX_AGE = int(env("PUBLIC_PAGE_MAX_AGE", "300" if PRODUCTION else "0"))
 # Apps (or "app.Model") whose changes are shown on public pages and so empty the page cache.
-PAGE_CACHE_CONTENT_MODELS = ["directory", "portal", "enquiries.Division", "admin.LogEntry"]
+PAGE_CACHE_CONTENT_MODELS = ["directory", "pages", "enquiries.Division", "admin.LogEntry"]
 
 # The admin speaks Japanese unless a staff member chose another language (docs/admin.md).
 ADMIN_DEFAULT_LANGUAGE = env("ADMIN_DEFAULT_LANGUAGE", "ja")
@@ -378,7 +380,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "portal.log.JsonFormatter"},
+        "json": {"()": "core.log.JsonFormatter"},
         "text": {"format": "%(levelname)s %(name)s %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},

@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from directory.models import Association
-from portal.models import Page
+from pages.models import Page
 
 
 class I18nSitemap(Sitemap):

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from pages import views as pages_views
 from portal import views
 from portal.sitemaps import SITEMAPS
 
@@ -27,7 +28,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("directory.urls")),
-    path("pages/<slug:slug>/", views.page, name="page"),
+    path("pages/<slug:slug>/", pages_views.page, name="page"),
     path("enquiries/", include("enquiries.urls")),
     # --- Site search, map and open data (portal) ---
     path("search/", views.search, name="search"),

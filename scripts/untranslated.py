@@ -27,7 +27,7 @@ def site_locales():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     from django.utils.translation import to_locale
 
-    from portal.languages import SITE_LANGUAGES
+    from core.languages import SITE_LANGUAGES
 
     return [to_locale(language.code) for language in SITE_LANGUAGES]
 

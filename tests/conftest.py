@@ -5,7 +5,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.utils import translation
 
-from portal.caching import memory as page_cache_memory
+from core.caching import memory as page_cache_memory
 from portal.management.commands.load_initial_data import FIXTURES
 
 _fixture_objects = None

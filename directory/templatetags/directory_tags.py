@@ -1,7 +1,7 @@
 from django import template
 
+from core.templatetags.portal_tags import json_ld_script
 from directory.open_data import schema_org_organization
-from portal.templatetags.portal_tags import json_ld_script
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.utils.translation import check_for_language
 
 from enquiries.forms import issue_form_token
 from enquiries.models import Delivery, Enquiry
-from portal.models import Page
+from pages.models import Page
 from tests.enquiries.conftest import (
     VALID_ANSWERS,
     check_answers,

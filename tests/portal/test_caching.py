@@ -8,10 +8,10 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
+from core.caching import GENERATION_KEY, bump_generation, memory, new_generation
 from directory.models import Association, Service
 from enquiries.models import Division
-from portal.caching import GENERATION_KEY, bump_generation, memory, new_generation
-from portal.models import Page
+from pages.models import Page
 from portal.urls import urlpatterns as portal_urlpatterns
 
 LISTING = "/en/associations/"

@@ -14,7 +14,7 @@ import time
 import pytest
 from django.conf import settings
 
-from portal import furigana
+from core import furigana
 
 CORPUS = settings.BASE_DIR / "tests" / "portal" / "furigana_corpus.tsv"
 RUBY = re.compile(r"<ruby>(.*?)<rt>(.*?)</rt></ruby>")

@@ -21,13 +21,13 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language_info, to_locale
 from modeltranslation.fields import TranslationField
 
+from core import furigana
+from core.i18n import fallback_chain, resolve_translation, translated_expression
+from core.languages import BY_CODE, SITE_LANGUAGES
 from directory import reference
 from directory.filters import AssociationFilter
 from directory.models import Association, Prefecture, Service
-from portal import furigana
-from portal.i18n import fallback_chain, resolve_translation, translated_expression
-from portal.languages import BY_CODE, SITE_LANGUAGES
-from portal.models import Page
+from pages.models import Page
 
 LOCALE_DIR = settings.BASE_DIR / "locale"
 LANGUAGE_CODES = [language.code for language in SITE_LANGUAGES]

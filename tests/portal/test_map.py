@@ -1,6 +1,6 @@
 import re
 
-from portal.prefecture_map import TILES
+from directory.prefecture_map import TILES
 
 
 def test_every_prefecture_has_its_own_tile():

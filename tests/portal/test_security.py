@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from directory.models import Association
-from portal.models import Page
+from pages.models import Page
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -113,7 +113,7 @@ def test_a_template_nonce_is_added_to_the_policy(rf):
     from django.http import HttpResponse
     from django.template import engines
 
-    from portal.middleware import SecurityHeadersMiddleware
+    from core.middleware import SecurityHeadersMiddleware
 
     def view(request):
         html = engines["django"].from_string('<script nonce="{{ request.csp_nonce }}"></script>')

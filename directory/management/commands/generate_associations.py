@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
+from core.caching import bump_generation
 from directory.models import Association, Language, Prefecture, Service
-from portal.caching import bump_generation
 
 BATCH_SIZE = 500
 

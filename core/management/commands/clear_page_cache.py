@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.caching import bump_generation
+from core.caching import bump_generation
 
 
 class Command(BaseCommand):

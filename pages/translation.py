@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from portal.models import Page, ResourceLink
+from pages.models import Page, ResourceLink
 
 
 @register(Page)

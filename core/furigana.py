@@ -1,6 +1,6 @@
 """Furigana for Easy Japanese: `<ruby>` readings over every kanji word of an HTML page.
 
-Readings come first from the portal's own reading list (`portal/furigana_readings.tsv`: the
+Readings come first from the portal's own reading list (`core/furigana_readings.tsv`: the
 site's vocabulary and names the analyser reads wrongly), then from SudachiPy with its core
 dictionary (both installed from PyPI, nothing is downloaded at run time). Split mode A gives
 short units, so each reading sits over the word it belongs to and okurigana stay outside the

@@ -7,9 +7,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from portal.i18n import bcp47, fallback_languages, resolve_translation
-from portal.languages import BY_CODE
-from portal.markdown import render_markdown
+from core.i18n import bcp47, fallback_languages, resolve_translation
+from core.languages import BY_CODE
+from core.markdown import render_markdown
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from portal.languages import BY_CODE
+from core.languages import BY_CODE
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
-from portal.languages import BY_CODE
+from core.languages import BY_CODE
 
 
 def fallback_chain(language_code):

@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from portal.admin_actions import publish, unpublish
-from portal.history import HistoryAdmin
-from portal.models import Page, ResourceLink
-from portal.translation_admin import (
+from core.admin_actions import publish, unpublish
+from core.history import HistoryAdmin
+from core.translation_admin import (
     LanguageGroupedTranslationAdmin,
     MissingTranslationFilter,
     TranslationCompletenessMixin,
 )
+from pages.models import Page, ResourceLink
 
 
 @admin.register(Page)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
-from portal.languages import BY_CODE, CONTENT_REQUIRED_LANGUAGE
+from core.languages import BY_CODE, CONTENT_REQUIRED_LANGUAGE
 
 
 def language_codes():

@@ -11,9 +11,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
-from portal import caching
-from portal.text_size import DEFAULT as TEXT_SIZE_DEFAULT
-from portal.text_size import current_text_size
+from core import caching
+from core.text_size import DEFAULT as TEXT_SIZE_DEFAULT
+from core.text_size import current_text_size
 
 logger = logging.getLogger(__name__)
 
