@@ -6,6 +6,7 @@ from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -69,7 +70,16 @@ class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
     can_delete = False
-    fields = ("kind", "state", "attempts", "next_attempt", "sent", "recipients", "message_id")
+    fields = (
+        "kind",
+        "state",
+        "attempts",
+        "next_attempt",
+        "sent",
+        "recipients",
+        "message_id",
+        "last_error",
+    )
     readonly_fields = fields
     show_change_link = True
 
@@ -205,7 +215,7 @@ class EnquiryAdmin(admin.ModelAdmin):
                 ),
                 deliveries_failed=Count(
                     "deliveries",
-                    filter=Q(deliveries__state=Delivery.State.FAILED),
+                    filter=Q(deliveries__state__in=Delivery.NEEDS_STAFF),
                     distinct=True,
                 ),
             )
@@ -349,7 +359,7 @@ class EnquiryAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("enquiry", "kind", "state", "attempts", "next_attempt", "sent")
+    list_display = ("enquiry", "kind", "state", "attempts", "next_attempt", "sent", "reason")
     list_filter = ("state", "kind")
     search_fields = ("enquiry__reference", "message_id")
     list_select_related = ("enquiry",)
@@ -364,6 +374,8 @@ class DeliveryAdmin(admin.ModelAdmin):
         "leased_until",
         "sent",
         "last_error",
+        "data_sent",
+        "unknown_outcomes",
         "created",
     )
     readonly_fields = fields
@@ -374,6 +386,13 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("reason"), ordering="last_error")
+    def reason(self, delivery):
+        # Why a message is not (yet) sent; shown only where it matters, shortened.
+        if delivery.state in (Delivery.State.SENT, Delivery.State.CANCELLED):
+            return ""
+        return Truncator(delivery.last_error).chars(120)
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):

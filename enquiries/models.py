@@ -322,12 +322,13 @@ class DeliveryQuerySet(models.QuerySet):
         )
 
     def send_again_now(self):
-        """Make the waiting or failed messages of enquiries not yet anonymised due at once,
-        for the worker's next round. Returns how many."""
+        """Make the waiting, failed, rejected or unknown messages of enquiries not yet
+        anonymised due at once, for the worker's next round (one more attempt: a message
+        whose outcome was unknown is not retried automatically again). Returns how many."""
         return self.filter(
-            state__in=[Delivery.State.PENDING, Delivery.State.FAILED],
+            state__in=[Delivery.State.PENDING, *Delivery.NEEDS_STAFF],
             enquiry__anonymised__isnull=True,
-        ).update(state=Delivery.State.PENDING, next_attempt=timezone.now())
+        ).update(state=Delivery.State.PENDING, next_attempt=timezone.now(), data_sent=None)
 
 
 def new_message_id():
@@ -349,7 +350,12 @@ class Delivery(models.Model):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed; gave up")
+        REJECTED = "rejected", _("Rejected by the mail server")
+        UNKNOWN = "unknown", _("Outcome unknown; check with the recipient")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # States in which a message will not go out unless staff send it again.
+    NEEDS_STAFF = (State.FAILED, State.REJECTED, State.UNKNOWN)
 
     enquiry = models.ForeignKey(
         Enquiry, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("enquiry")
@@ -366,6 +372,17 @@ class Delivery(models.Model):
     next_attempt = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
     leased_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    data_sent = models.DateTimeField(
+        _("message handed to the mail server"),
+        null=True,
+        blank=True,
+        help_text=_("Set while the mail server's answer to the message is awaited."),
+    )
+    unknown_outcomes = models.PositiveSmallIntegerField(
+        _("attempts with an unknown outcome"),
+        default=0,
+        help_text=_("The mail server may have delivered the message although it did not say so."),
+    )
     sent = models.DateTimeField(_("sent"), null=True, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
 

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.client_address import client_address
 from enquiries import ratelimit
 from enquiries.forms import (
     HONEYPOT_FIELD,
@@ -94,7 +95,7 @@ def initial_from(fields):
 
 def rate_limited(request, email):
     """Seconds to wait if this client or this address has sent too many enquiries lately."""
-    client = str(request.META.get(settings.ENQUIRY_CLIENT_ADDRESS_META, ""))
+    client = client_address(request)
     client_limit, client_window = settings.ENQUIRY_RATE_LIMIT_PER_CLIENT
     email_limit, email_window = settings.ENQUIRY_RATE_LIMIT_PER_EMAIL
     return max(

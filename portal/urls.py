@@ -1,8 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from pages import views as pages_views
 from portal import views
 from portal.sitemaps import SITEMAPS
 
@@ -15,11 +16,18 @@ urlpatterns = [
     path("open-data/", include("directory.open_data_urls")),
     path("text-size/", views.set_text_size, name="text-size"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # The index (its address is published in robots.txt), then one sitemap per language.
     path(
         "sitemap.xml",
-        sitemap,
-        {"sitemaps": SITEMAPS, "template_name": "sitemap.xml"},
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<str:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "sitemap.xml"},
+        name="sitemap-section",
     ),
     path("healthz", views.healthz, name="healthz"),
 ]
@@ -27,7 +35,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("directory.urls")),
-    path("pages/<slug:slug>/", views.page, name="page"),
+    path("pages/<slug:slug>/", pages_views.page, name="page"),
     path("enquiries/", include("enquiries.urls")),
     # --- Site search, map and open data (portal) ---
     path("search/", views.search, name="search"),

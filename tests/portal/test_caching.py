@@ -1,5 +1,6 @@
 import gzip
 
+import brotli
 import pytest
 from django.conf.urls.i18n import i18n_patterns
 from django.core.cache import cache
@@ -8,10 +9,10 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
+from core.caching import GENERATION_KEY, bump_generation, memory, new_generation
 from directory.models import Association, Service
 from enquiries.models import Division
-from portal.caching import GENERATION_KEY, bump_generation, memory, new_generation
-from portal.models import Page
+from pages.models import Page
 from portal.urls import urlpatterns as portal_urlpatterns
 
 LISTING = "/en/associations/"
@@ -70,7 +71,8 @@ def test_pages_are_cached_per_language_and_query_string(client, real_data, page_
 def test_staff_changes_to_an_association_show_at_once(client, real_data, page_cache, change):
     association = Association.objects.get(slug="hokkaido")
     before = client.get(LISTING).content.decode()
-    assert association.name_en in before
+    # The card shows the abbreviation after the link, not twice: "… Center</a> (HIECC)".
+    assert association.name_en.removesuffix(" (HIECC)") + "</a>" in before
     change(association)
     after = client.get(LISTING).content.decode()
     assert after != before
@@ -143,16 +145,27 @@ def test_a_changed_page_has_a_new_etag(client, real_data, page_cache):
 
 def test_pages_are_sent_compressed_to_clients_that_accept_it(client, real_data, page_cache):
     plain = client.get(LISTING)
-    compressed = client.get(LISTING, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    compressed = client.get(LISTING, HTTP_ACCEPT_ENCODING="gzip, deflate")
     assert "Content-Encoding" not in plain
     assert compressed["Content-Encoding"] == "gzip"
     assert gzip.decompress(compressed.content) == plain.content
     assert len(compressed.content) < len(plain.content) / 3
+    # Brotli where the client takes it, gzip or plain where it says q=0.
+    for accepted in ("gzip, deflate, br", "br"):
+        response = client.get(LISTING, HTTP_ACCEPT_ENCODING=accepted)
+        assert response["Content-Encoding"] == "br", accepted
+        assert brotli.decompress(response.content) == plain.content
+        assert len(response.content) < len(compressed.content)
+        assert "Accept-Encoding" in response["Vary"]
+    refused = client.get(LISTING, HTTP_ACCEPT_ENCODING="br;q=0, gzip")
+    assert refused["Content-Encoding"] == "gzip"
 
 
 def test_staff_with_a_session_always_get_a_fresh_page(admin_client, real_data, page_cache):
     admin_client.get(LISTING)
-    Association.objects.filter(slug="hokkaido").update(is_published=False)
+    hokkaido = Association.objects.get(slug="hokkaido")
+    hokkaido.is_published = False
+    hokkaido.save()
     response = admin_client.get(LISTING)
     assert "62 International Associations" in response.content.decode()
     assert "public" not in response.get("Cache-Control", "")
@@ -246,3 +259,54 @@ def test_a_chosen_text_size_never_gets_or_fills_the_shared_cache(client, real_da
     assert "private" in large["Cache-Control"]
     del client.cookies["text_size"]
     assert "text-size-large" not in client.get("/en/").content.decode()
+
+
+@pytest.mark.parametrize("session_key", ["bogus", "a" * 32, "0123456789abcdefghijklmnopqrstuv"])
+def test_a_made_up_session_cookie_gets_the_cached_page(
+    client, real_data, page_cache, settings, django_assert_max_num_queries, session_key
+):
+    client.get(LISTING)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    # At most the session lookup (the database copy, for a well-formed key): no rendering.
+    with django_assert_max_num_queries(1):
+        response = client.get(LISTING)
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("public")
+    assert not response.cookies
+    Association.objects.filter(slug="hokkaido").update(is_published=False)
+    bump_generation()
+    # A miss with such a cookie is stored for everyone, not rendered again and again.
+    assert "62 International Associations" in client.get(LISTING).content.decode()
+    client.cookies.clear()
+    with django_assert_max_num_queries(0):
+        assert client.get(LISTING).status_code == 200
+
+
+def test_an_anonymous_session_gets_the_cached_page(client, real_data, page_cache, settings):
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["something"] = "not a login"
+    store.save()
+    client.get(LISTING)
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    response = client.get(LISTING)
+    assert response["Cache-Control"].startswith("public")
+    assert not response.cookies
+
+
+def test_staff_are_marked_for_nginx_while_signed_in(admin_client, real_data, page_cache, settings):
+    response = admin_client.get("/admin/")
+    assert response.cookies[settings.STAFF_COOKIE_NAME]["httponly"]
+    # A public page for staff is theirs alone.
+    assert "public" not in admin_client.get(LISTING).get("Cache-Control", "")
+    admin_client.post("/admin/logout/")
+    assert admin_client.get("/admin/login/").cookies[settings.STAFF_COOKIE_NAME].value == ""
+
+
+def test_a_forged_staff_marker_gets_the_cached_page(client, real_data, page_cache, settings):
+    client.get(LISTING)
+    client.cookies[settings.STAFF_COOKIE_NAME] = "1"
+    response = client.get(LISTING)
+    assert response["Cache-Control"].startswith("public")
+    assert not response.cookies

@@ -23,6 +23,7 @@ def test_reference_nginx_configuration_is_valid(tmp_path):
         "/etc/ssl/portal/fullchain.pem": tmp_path / "cert.pem",
         "/etc/ssl/portal/privkey.pem": tmp_path / "key.pem",
         "/etc/nginx/portal-locations.conf": DEPLOY / "nginx" / "portal-locations.conf",
+        "/etc/nginx/portal-http.conf": DEPLOY / "nginx" / "portal-http.conf",
         "/var/log/nginx/access.log": tmp_path / "access.log",
         "/var/cache/nginx/portal": tmp_path / "cache",
         "/run/nginx.pid": tmp_path / "nginx.pid",

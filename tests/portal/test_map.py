@@ -1,6 +1,6 @@
 import re
 
-from portal.prefecture_map import TILES
+from directory.prefecture_map import TILES
 
 
 def test_every_prefecture_has_its_own_tile():
@@ -55,7 +55,7 @@ def test_the_map_makes_few_queries(client, real_data, django_assert_max_num_quer
 
 
 def test_long_names_go_on_two_lines_at_a_space_or_between_syllables():
-    from portal.prefecture_map import _fit
+    from directory.prefecture_map import _fit
 
     assert _fit("東京都") == (["東京都"], 24)
     lines, size = _fit("와카야마 현")
