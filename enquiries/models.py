@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import BY_CODE
 from enquiries.working_days import working_days_before
-from portal.languages import BY_CODE
 
 # Crockford's base32 without the letters people misread (I, L, O, U) or that spell words.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
