@@ -137,7 +137,7 @@ RESIDENT_FIELDS = (
     "name",
     "email",
     "phone",
-    "reply_language",
+    "reply_language_label",
     "prefecture",
     "message",
 )
@@ -167,7 +167,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "reference",
         "created",
         "topic",
-        "reply_language",
+        "reply_language_label",
         "status",
         "assignee",
         "overdue_flag",
@@ -405,8 +405,10 @@ class EnquiryAdmin(admin.ModelAdmin):
             writer.writerow(
                 [
                     spreadsheet_safe(
-                        getattr(enquiry, f"get_{name}_display")()
-                        if name in ("status", "reply_language")
+                        enquiry.get_status_display()
+                        if name == "status"
+                        else enquiry.reply_language_label()
+                        if name == "reply_language"
                         else getattr(enquiry, name)
                     )
                     for name in CSV_COLUMNS

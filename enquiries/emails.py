@@ -68,7 +68,7 @@ def division_message(delivery, connection=None):
                 if enquiry.prefecture
                 else ""
             ),
-            "reply_language": dict(settings.LANGUAGES)[enquiry.reply_language],
+            "reply_language": enquiry.reply_language_label(),
             "admin_url": settings.ENQUIRY_SITE_URL.rstrip("/")
             + reverse("admin:enquiries_enquiry_change", args=[enquiry.pk]),
         }

@@ -5,8 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import BY_CODE
 from enquiries.working_days import working_days_before
 
 # Crockford's base32 without the letters people misread (I, L, O, U) or that spell words.
@@ -222,6 +224,24 @@ class Enquiry(models.Model):
         # Only the reference: this string is copied into the admin's log, which outlives
         # the personal data.
         return self.reference
+
+    def reply_language_label(self):
+        """The reply language in the reader's language and in its own: 「ネパール語（नेपाली）」.
+
+        Staff may not recognise a language by its autonym alone.
+        """
+        language = BY_CODE.get(self.reply_language)
+        if language is None:
+            return self.reply_language
+        name = str(language.name)
+        if name == language.native_name:
+            return name
+        if (get_language() or "").startswith("ja"):
+            return f"{name}（{language.native_name}）"
+        return f"{name} ({language.native_name})"
+
+    reply_language_label.short_description = _("reply language")
+    reply_language_label.admin_order_field = "reply_language"
 
     @property
     def anonymise_after(self):
