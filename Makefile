@@ -20,7 +20,7 @@ messages: $(BIN)/.installed
 
 run: $(BIN)/.installed messages
 	$(PY) manage.py migrate -v0
-	$(PY) manage.py load_initial_data
+	$(PY) manage.py load_initial_data --update
 	@echo "The portal is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

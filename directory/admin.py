@@ -8,16 +8,25 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from directory.linkcheck import check_associations
-from directory.models import Association, Language, Prefecture, Region, Service
-from directory.resources import AssociationResource
-from portal.admin_actions import publish, unpublish
-from portal.history import HistoryAdmin
-from portal.translation_admin import (
+from core.admin_actions import publish, unpublish
+from core.history import HistoryAdmin
+from core.translation_admin import (
     LanguageGroupedTranslationAdmin,
     MissingTranslationFilter,
     TranslationCompletenessMixin,
 )
+from directory.linkcheck import check_associations
+from directory.models import (
+    Association,
+    AssociationLanguage,
+    AssociationService,
+    HelpLine,
+    Language,
+    Prefecture,
+    Region,
+    Service,
+)
+from directory.resources import AssociationResource
 
 
 class VerificationFilter(admin.SimpleListFilter):
@@ -28,9 +37,12 @@ class VerificationFilter(admin.SimpleListFilter):
         return [
             ("due", _("Not verified in the last 12 months")),
             ("recent", _("Verified in the last 12 months")),
+            ("facts-due", _("A service, language or contact detail not checked in 12 months")),
         ]
 
     def queryset(self, request, queryset):
+        if self.value() == "facts-due":
+            return queryset.facts_due()
         due = queryset.verification_due()
         if self.value() == "due":
             return due
@@ -56,6 +68,73 @@ class WebsiteStatusFilter(admin.SimpleListFilter):
             "redirected": queryset.website_redirected,
             "unchecked": queryset.website_unchecked,
         }.get(self.value(), queryset.all)()
+
+
+class FactCheckFilter(admin.SimpleListFilter):
+    title = _("check")
+    parameter_name = "checked"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", _("Not checked in the last 12 months")),
+            ("no-source", _("No source recorded")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.verification_due()
+        if self.value() == "no-source":
+            return queryset.filter(source_url="")
+        return queryset
+
+
+@admin.action(description=_("Mark the selected facts checked today"), permissions=["change"])
+def mark_checked_today(modeladmin, request, queryset):
+    count = queryset.update(checked_on=timezone.localdate())
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d fact marked checked today.", "%(count)d facts marked checked today.", count
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+class FactAdmin(admin.ModelAdmin):
+    """Every service or language fact, to find and re-check the stale ones across associations."""
+
+    list_filter = (FactCheckFilter,)
+    list_select_related = True
+    search_fields = ("association__slug", "association__short_name", "source_url")
+    autocomplete_fields = ("association",)
+    date_hierarchy = None
+    actions = [mark_checked_today]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("source"), ordering="source_url")
+    def source_link(self, obj):
+        if not obj.source_url:
+            return "–"
+        return format_html('<a href="{0}" rel="noopener">{0}</a>', obj.source_url)
+
+
+@admin.register(AssociationService)
+class AssociationServiceAdmin(FactAdmin):
+    list_display = ("association", "service", "source_link", "checked_on")
+    list_filter = (FactCheckFilter, "service")
+    autocomplete_fields = ("association", "service")
+    fields = ("association", "service", "source_url", "checked_on")
+    ordering = ("association__display_order", "service__order")
+
+
+@admin.register(AssociationLanguage)
+class AssociationLanguageAdmin(FactAdmin):
+    list_display = ("association", "language", "source_link", "checked_on")
+    list_filter = (FactCheckFilter, "language")
+    autocomplete_fields = ("association", "language")
+    fields = ("association", "language", "source_url", "checked_on")
+    ordering = ("association__display_order", "language__order")
 
 
 class DirectoryModelAdmin(HistoryAdmin, LanguageGroupedTranslationAdmin):
@@ -99,6 +178,26 @@ class LanguageAdmin(DirectoryModelAdmin):
     fieldsets = [(None, {"fields": ["code", "native_name", "order"]})]
 
 
+class FactInline(admin.TabularInline):
+    """Each service or language with the page that states it and when it was read."""
+
+    extra = 0
+    fields = ("source_url", "checked_on")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class AssociationServiceInline(FactInline):
+    model = AssociationService
+    fields = ("service", *FactInline.fields)
+    autocomplete_fields = ("service",)
+
+
+class AssociationLanguageInline(FactInline):
+    model = AssociationLanguage
+    fields = ("language", *FactInline.fields)
+    autocomplete_fields = ("language",)
+
+
 @admin.register(Association)
 class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, DirectoryModelAdmin):
     list_display = (
@@ -122,7 +221,8 @@ class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, Dir
     )
     list_select_related = ("prefecture",)
     search_fields = ("slug", "short_name", "email", "website", "municipality_code")
-    autocomplete_fields = ("prefecture", "services", "languages")
+    autocomplete_fields = ("prefecture",)
+    inlines = [AssociationServiceInline, AssociationLanguageInline]
     ordering = ("prefecture__region__order", "-level", "display_order")
     date_hierarchy = None
     readonly_fields = (
@@ -149,8 +249,20 @@ class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, Dir
                 ]
             },
         ),
-        (_("Contact details"), {"fields": ["website", "email", "phone", "fax", "postal_code"]}),
-        (_("Services and consultation languages"), {"fields": ["services", "languages"]}),
+        (
+            _("Contact details"),
+            {
+                "fields": [
+                    "website",
+                    "email",
+                    "phone",
+                    "fax",
+                    "postal_code",
+                    "contact_source_url",
+                    "contact_checked_on",
+                ]
+            },
+        ),
         (
             _("Verification"),
             {"fields": ["last_verified", "source_note", "confidence", "display_order"]},
@@ -201,9 +313,20 @@ class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, Dir
         count = 0
         for association in queryset:
             association.last_verified = today
+            fields = ["last_verified", "updated"]
+            # Verifying an entry means reading its sources again: its facts were checked too.
+            if association.contact_source_url:
+                association.contact_checked_on = today
+                fields.append("contact_checked_on")
             association._change_reason = "Marked verified"
-            association.save(update_fields=["last_verified", "updated"])
+            association.save(update_fields=fields)
             count += 1
+        AssociationService.objects.filter(association__in=queryset).exclude(source_url="").update(
+            checked_on=today
+        )
+        AssociationLanguage.objects.filter(association__in=queryset).exclude(source_url="").update(
+            checked_on=today
+        )
         self.message_user(
             request,
             ngettext(
@@ -236,4 +359,46 @@ class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, Dir
             _("%(checked)d websites checked, %(broken)d broken.")
             % {"checked": len(results), "broken": broken},
             messages.WARNING if broken else messages.SUCCESS,
+        )
+
+
+@admin.register(HelpLine)
+class HelpLineAdmin(TranslationCompletenessMixin, DirectoryModelAdmin):
+    list_display = ("name", "phone", "needs_recheck", "checked_on", "is_published", "order")
+    list_filter = ("is_published", "needs_recheck", MissingTranslationFilter, "languages")
+    list_editable = ("order",)
+    search_fields = ("slug", "phone")
+    autocomplete_fields = ("languages",)
+    ordering = ("order", "slug")
+    fieldsets = [
+        (None, {"fields": ["is_published", "slug", "phone", "website", "languages", "order"]}),
+        (
+            _("Verification"),
+            {"fields": ["source_url", "checked_on", "needs_recheck", "staff_note"]},
+        ),
+    ]
+    actions = ["mark_checked_today", publish, unpublish]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.action(
+        description=_("Mark the selected help lines checked today"), permissions=["change"]
+    )
+    def mark_checked_today(self, request, queryset):
+        today = timezone.localdate()
+        count = 0
+        for help_line in queryset:
+            help_line.checked_on = today
+            help_line.needs_recheck = False
+            help_line._change_reason = "Marked checked"
+            help_line.save(update_fields=["checked_on", "needs_recheck"])
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d help line marked checked today.",
+                "%(count)d help lines marked checked today.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )

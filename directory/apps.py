@@ -7,8 +7,15 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from directory.models import Association, Language, Prefecture, Region, Service
-        from portal.history import register_history
+        from core.history import register_history
+        from directory.models import (
+            Association,
+            HelpLine,
+            Language,
+            Prefecture,
+            Region,
+            Service,
+        )
 
         register_history(
             Association,
@@ -21,5 +28,6 @@ class DirectoryConfig(AppConfig):
                 "website_checked_at",
             ],
         )
+        register_history(HelpLine, m2m_fields=["languages"])
         for model in (Service, Region, Prefecture, Language):
             register_history(model)

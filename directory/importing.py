@@ -1,12 +1,14 @@
-"""Reading the associations CSV (the shape of ../shared/data/associations.csv).
+"""Reading the directory's data files (directory/data/, described in its README).
 
 Both `import_associations` (updates a live database) and `build_fixtures` (writes
-fixtures/associations.json) turn rows into field values here, so the two never disagree.
+fixtures/*.json) turn rows into field values here, so the two never disagree.
 """
 
 import csv
+import datetime
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,8 +58,74 @@ UUID_NAMESPACE = uuid.UUID("6f0b8c1e-2d4e-4f7a-9a51-3c1d2b7e8f90")
 PREFECTURE_SLUGS = {f"{index:02d}": slug for index, (slug, _name) in enumerate(JP_PREFECTURES, 1)}
 
 
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# The research files' vocabulary, mapped to the catalogue's: public URLs use the catalogue's
+# slugs (?service=interpretation), and Filipino is one language whatever code a source uses.
+SERVICE_SLUGS = {
+    "interpretation-translation": "interpretation",
+    "children-education": "childrens-education",
+}
+LANGUAGE_CODES = {"tl": "fil"}
+
+CONTACT_FIELDS = ("postal_code", "address_ja", "address_en", "phone", "fax", "email")
+
+
 class ImportError_(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One row of services.csv or consultation_languages.csv, in the catalogue's terms."""
+
+    seed_order: int
+    value: str
+    source_url: str
+    checked_on: datetime.date
+
+
+def read_facts(path, column, vocabulary, known_values):
+    """Facts of one kind; `column` names the CSV column, `vocabulary` maps its values."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"seed_order", column, "source_url", "checked_on"} - set(reader.fieldnames or ())
+        if missing:
+            raise ImportError_(f"{path}: missing columns: {', '.join(sorted(missing))}")
+        facts, seen = [], set()
+        for line, row in enumerate(reader, start=2):
+            value = vocabulary.get(row[column].strip(), row[column].strip())
+            if value not in known_values:
+                raise ImportError_(f"{path} line {line}: unknown {column} {row[column]!r}")
+            if not row["source_url"].strip():
+                raise ImportError_(f"{path} line {line}: a fact needs its source_url")
+            fact = Fact(
+                seed_order=int(row["seed_order"]),
+                value=value,
+                source_url=row["source_url"].strip(),
+                checked_on=datetime.date.fromisoformat(row["checked_on"].strip()),
+            )
+            if (fact.seed_order, value) in seen:
+                raise ImportError_(f"{path} line {line}: {value} is given twice")
+            seen.add((fact.seed_order, value))
+            facts.append(fact)
+    return facts
+
+
+def read_contacts(path):
+    """{seed_order: Association field values} from contacts.csv; empty cells stay empty."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        contacts = {}
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            seed_order = int(row["seed_order"])
+            if seed_order in contacts:
+                raise ImportError_(f"{path} line {line}: association {seed_order} given twice")
+            contacts[seed_order] = {
+                **{name: row[name].strip() for name in CONTACT_FIELDS},
+                "contact_source_url": row["source_url"].strip(),
+                "contact_checked_on": datetime.date.fromisoformat(row["checked_on"].strip()),
+            }
+    return contacts
 
 
 def read_rows(path):

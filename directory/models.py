@@ -5,17 +5,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from core.i18n import translated_expression
+from core.text import normalize_for_search
 from directory.readings import automatic_reading, places_read_as, reading_sort_key
-from directory.text import normalize_for_search
 from directory.validation import normalize_phone_number, normalize_postal_code
-from portal.i18n import translated_expression
 
 # An entry not confirmed for this long is due for verification.
 VERIFICATION_INTERVAL = timedelta(days=365)
@@ -106,11 +106,6 @@ class Language(models.Model):
         return self.name
 
 
-# What templates/directory/includes/association_card.html reads of an association; anything
-# else would cost one query per card (tests/portal/test_performance.py).
-LISTING_FIELDS = ("slug", "name", "short_name", "level", "city", "website", "prefecture")
-
-
 # Languages whose pages sort names by their Japanese reading.
 JAPANESE_READING_ORDER = ("ja", "ja-easy")
 
@@ -132,6 +127,20 @@ class AssociationQuerySet(models.QuerySet):
             Q(last_verified__isnull=True) | Q(last_verified__lt=today - VERIFICATION_INTERVAL)
         )
 
+    def facts_due(self, today=None):
+        """With a service, language or contact detail never checked or not checked for
+        VERIFICATION_INTERVAL (a contact without a source counts once it has details)."""
+        today = today or timezone.localdate()
+        cutoff = today - VERIFICATION_INTERVAL
+        contact_due = (Q(contact_checked_on__isnull=True) | Q(contact_checked_on__lt=cutoff)) & (
+            ~Q(phone="") | ~Q(fax="") | ~Q(email="") | ~Q(postal_code="")
+        )
+        return self.filter(
+            contact_due
+            | Q(pk__in=AssociationService.objects.verification_due(today).values("association"))
+            | Q(pk__in=AssociationLanguage.objects.verification_due(today).values("association"))
+        )
+
     def website_broken(self):
         """Checked, and the website answered with an error or not at all."""
         return self.filter(website_checked_at__isnull=False).filter(
@@ -144,28 +153,23 @@ class AssociationQuerySet(models.QuerySet):
     def website_unchecked(self):
         return self.exclude(website="").filter(website_checked_at__isnull=True)
 
-    def for_listing(self, prefectures):
-        """Only what a listing card shows (LISTING_FIELDS), with the given prefectures.
-
-        `prefectures` maps codes to Prefecture instances with their regions, which the
-        listing has already loaded for its filters: attached to each card instead of joined
-        and built again for every row. The cards show the prefecture and region, not the
-        services: no prefetch. A translated field brings all its language columns (the
-        fallbacks need them), but the long texts (address, description, sources) stay in
-        the database: with 19 languages they are most of a row's width, and building model
-        instances from them was most of the listing's time.
-        """
-        associations = list(self.only(*LISTING_FIELDS))
-        for association in associations:
-            association.prefecture = prefectures[association.prefecture_id]
-        return associations
-
     def for_detail(self):
-        return self.select_related("prefecture__region").prefetch_related("services", "languages")
+        return self.select_related("prefecture__region").prefetch_related(
+            # The page's schema.org data reads these (directory/open_data.py).
+            "services",
+            "languages",
+            models.Prefetch("service_facts", AssociationService.objects.select_related("service")),
+            models.Prefetch(
+                "language_facts", AssociationLanguage.objects.select_related("language")
+            ),
+        )
 
     def in_directory_order(self):
-        """CLAIR's page order: by region, prefectural bodies first, then the page's position."""
-        return self.order_by("prefecture__region__order", "-level", "display_order", "pk")
+        """CLAIR's page order: by region, prefectural bodies first, then the page's position.
+
+        The level's rank is explicit (LEVEL_RANK), not the accident that "prefecture" sorts
+        after "designated_city"."""
+        return self.order_by("prefecture__region__order", LEVEL_RANK, "display_order", "pk")
 
     def in_name_order(self, language_code=None):
         """Grouped by region like the directory, then by name as the visitor reads it.
@@ -236,11 +240,28 @@ class Association(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    contact_source_url = models.URLField(
+        _("source of the contact details"),
+        max_length=500,
+        blank=True,
+        help_text=_("The page that states the address, phone, fax and e-mail above."),
+    )
+    contact_checked_on = models.DateField(
+        _("contact details checked on"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last read the contact details on that page."),
+    )
     services = models.ManyToManyField(
-        Service, blank=True, related_name="associations", verbose_name=_("services")
+        Service,
+        through="AssociationService",
+        blank=True,
+        related_name="associations",
+        verbose_name=_("services"),
     )
     languages = models.ManyToManyField(
         Language,
+        through="AssociationLanguage",
         blank=True,
         related_name="associations",
         verbose_name=_("consultation languages"),
@@ -415,3 +436,148 @@ class Association(models.Model):
             parts.append(getattr(self, build_localized_fieldname("name", code), "") or "")
             parts.append(getattr(self, build_localized_fieldname("city", code), "") or "")
         return normalize_for_search(" ".join(part for part in parts if part))
+
+
+class FactQuerySet(models.QuerySet):
+    def verification_due(self, today=None):
+        """Never checked, or last checked more than VERIFICATION_INTERVAL ago."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(checked_on__isnull=True) | Q(checked_on__lt=today - VERIFICATION_INTERVAL)
+        )
+
+
+class Fact(models.Model):
+    """Something a source says about an association: the page that says it, and when it was read.
+
+    The source is empty only on facts recorded before sources were kept (migration 0005);
+    the page then says the source is not recorded rather than inventing one.
+    """
+
+    source_url = models.URLField(
+        _("source"),
+        max_length=500,
+        blank=True,
+        help_text=_("The page that states this fact, so that anyone can check it again."),
+    )
+    checked_on = models.DateField(
+        _("checked on"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last read the fact on that page."),
+    )
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class AssociationService(Fact):
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="service_facts",
+        verbose_name=_("association"),
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, verbose_name=_("service"))
+
+    class Meta:
+        ordering = ["service__order", "service__slug"]
+        verbose_name = _("service offered")
+        verbose_name_plural = _("services offered")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "service"], name="one_fact_per_association_service"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.association} – {self.service}"
+
+
+class AssociationLanguage(Fact):
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="language_facts",
+        verbose_name=_("association"),
+    )
+    language = models.ForeignKey(
+        Language, on_delete=models.CASCADE, verbose_name=_("consultation language")
+    )
+
+    class Meta:
+        ordering = ["language__order", "language__code"]
+        verbose_name = _("consultation language offered")
+        verbose_name_plural = _("consultation languages offered")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "language"], name="one_fact_per_association_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.association} – {self.language}"
+
+
+class HelpLineQuerySet(FactQuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def answering_in(self, language):
+        return self.published().filter(languages=language)
+
+
+class HelpLine(Fact):
+    """A national multilingual help line: where a resident can still call when no
+    association is known to answer in their language. A fact like any other, with the page
+    that states it and when it was read."""
+
+    slug = models.SlugField(
+        _("slug"), unique=True, help_text=_("Identifies the line in the shipped data.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    operator = models.CharField(_("run by"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30)
+    hours = models.CharField(_("hours"), max_length=200, blank=True)
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="help_lines", verbose_name=_("languages")
+    )
+    website = models.URLField(_("website"), blank=True)
+    needs_recheck = models.BooleanField(
+        _("to be re-checked"),
+        default=False,
+        help_text=_(
+            "Tick while the details come only from an old or secondary source. The public "
+            "page then says they are as reported on the date checked."
+        ),
+    )
+    staff_note = models.TextField(
+        _("note for staff"), blank=True, help_text=_("Not shown on the site.")
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = HelpLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("help line")
+        verbose_name_plural = _("help lines")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def phone_uri(self):
+        return "tel:" + "".join(character for character in self.phone if character.isdigit())
+
+
+# The directory's order of levels: the prefectural association first, then the designated
+# cities, as on CLAIR's page (AssociationQuerySet.in_directory_order).
+LEVEL_RANK = Case(
+    When(level=Association.Level.PREFECTURE, then=Value(0)),
+    default=Value(1),
+    output_field=models.PositiveSmallIntegerField(),
+).asc()

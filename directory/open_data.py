@@ -43,8 +43,20 @@ CSV_COLUMNS = (
     "last_verified",
     "page_ja",
     "page_en",
+    # Each fact's source and date, in the same order as `services` and
+    # `consultation_languages` (added at the end so that existing columns keep their place).
+    "services_sources",
+    "services_checked_on",
+    "consultation_languages_sources",
+    "consultation_languages_checked_on",
+    "contact_source_url",
+    "contact_checked_on",
 )
 LIST_SEPARATOR = ";"
+FACT_LISTS = (
+    ("services", "service_facts", "service"),
+    ("consultation_languages", "consultation_language_facts", "language"),
+)
 
 
 def associations_for_export():
@@ -52,8 +64,16 @@ def associations_for_export():
         Association.objects.published()
         .in_directory_order()
         .select_related("prefecture")
-        .prefetch_related("services", "languages")
+        .prefetch_related("service_facts__service", "language_facts__language")
     )
+
+
+def _date(value):
+    return value.isoformat() if value else ""
+
+
+def _fact(fact, key, value):
+    return {key: value, "source_url": fact.source_url, "checked_on": _date(fact.checked_on)}
 
 
 def _page_url(request, association, language_code):
@@ -82,12 +102,37 @@ def association_record(request, association):
         "postal_code": association.postal_code,
         "address_ja": association.address_ja or "",
         "address_en": association.address_en or "",
-        "services": [service.slug for service in association.services.all()],
-        "consultation_languages": [language.code for language in association.languages.all()],
-        "last_verified": association.last_verified.isoformat() if association.last_verified else "",
+        "services": [fact.service.slug for fact in association.service_facts.all()],
+        "consultation_languages": [fact.language.code for fact in association.language_facts.all()],
+        "last_verified": _date(association.last_verified),
         "page_ja": _page_url(request, association, "ja"),
         "page_en": _page_url(request, association, "en"),
+        "service_facts": [
+            _fact(fact, "service", fact.service.slug) for fact in association.service_facts.all()
+        ],
+        "consultation_language_facts": [
+            _fact(fact, "language", fact.language.code) for fact in association.language_facts.all()
+        ],
+        "contact_source_url": association.contact_source_url,
+        "contact_checked_on": _date(association.contact_checked_on),
     }
+
+
+def _csv_list(values):
+    # A URL may hold the separator; percent-encoded it means the same address.
+    return LIST_SEPARATOR.join(value.replace(LIST_SEPARATOR, "%3B") for value in values)
+
+
+def csv_row(record):
+    """The record flattened: lists joined with LIST_SEPARATOR, the facts' sources and dates
+    as lists of their own in the same order."""
+    row = {name: record[name] for name in CSV_COLUMNS if name in record}
+    for list_name, facts_name, _key in FACT_LISTS:
+        facts = record[facts_name]
+        row[list_name] = _csv_list(record[list_name])
+        row[f"{list_name}_sources"] = _csv_list(fact["source_url"] for fact in facts)
+        row[f"{list_name}_checked_on"] = _csv_list(fact["checked_on"] for fact in facts)
+    return row
 
 
 def licence():
@@ -114,10 +159,7 @@ def associations_csv(request):
     writer = csv.DictWriter(output, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for association in associations_for_export():
-        record = association_record(request, association)
-        for name in ("services", "consultation_languages"):
-            record[name] = LIST_SEPARATOR.join(record[name])
-        writer.writerow(record)
+        writer.writerow(csv_row(association_record(request, association)))
     return _open_data_response(output.getvalue(), "text/csv; charset=utf-8")
 
 
@@ -137,107 +179,151 @@ def _child_id(association, name):
     return str(uuid.uuid5(association.uuid, name))
 
 
-def _hsds_language(association, service_id, service_slug, language):
-    return {
-        "id": _child_id(association, f"language/{service_slug}/{language.code}"),
-        "service_id": service_id,
-        "location_id": None,
-        "phone_id": None,
-        "name": language.name_en or language.name,
-        "code": language.code,
-        "note": None,
-        "attributes": [],
-        "metadata": [],
-    }
+def _without_blanks(record):
+    """HSDS types optional fields as strings, numbers or UUIDs, never null: an unknown
+    value is left out, as the specification's examples do."""
+    return {key: value for key, value in record.items() if value is not None and value != ""}
+
+
+def _source_note(fact):
+    if not fact.source_url:
+        return None
+    if fact.checked_on:
+        return f"Source: {fact.source_url} (checked {fact.checked_on.isoformat()})"
+    return f"Source: {fact.source_url}"
+
+
+def _hsds_language(association, service_id, service_slug, fact):
+    language = fact.language
+    return _without_blanks(
+        {
+            "id": _child_id(association, f"language/{service_slug}/{language.code}"),
+            "service_id": service_id,
+            "name": language.name_en or language.name,
+            "code": language.code,
+            "note": _source_note(fact),
+            "attributes": [],
+            "metadata": [],
+        }
+    )
+
+
+def _contact_source(association):
+    if not association.contact_source_url:
+        return None
+    if association.contact_checked_on:
+        return (
+            f"Source: {association.contact_source_url} "
+            f"(checked {association.contact_checked_on.isoformat()})"
+        )
+    return f"Source: {association.contact_source_url}"
+
+
+def _hsds_phone(association, name, number, kind, **owner):
+    return _without_blanks(
+        {
+            "id": _child_id(association, name),
+            **owner,
+            "number": number,
+            "type": kind,
+            "description": _contact_source(association),
+            "languages": [],
+            "attributes": [],
+            "metadata": [],
+        }
+    )
+
+
+def _hsds_phones(association, owner_name, **owner):
+    return [
+        _hsds_phone(association, f"{owner_name}phone/{kind}", number, kind, **owner)
+        for kind, number in (("voice", association.phone), ("fax", association.fax))
+        if number
+    ]
+
+
+def _hsds_contacts(association, owner_name, **owner):
+    """The association's own contact details, for the organisation or one of its services
+    (the sources give no separate desk numbers, so a service is reached the same way)."""
+    if not association.email and not association.phone:
+        return []
+    contact_id = _child_id(association, f"{owner_name}contact/general")
+    phones = []
+    if association.phone:
+        phones.append(
+            _hsds_phone(
+                association,
+                f"{owner_name}contact/general/phone",
+                association.phone,
+                "voice",
+                contact_id=contact_id,
+            )
+        )
+    return [
+        _without_blanks(
+            {
+                "id": contact_id,
+                **owner,
+                "email": association.email or None,
+                "phones": phones,
+                "attributes": [],
+                "metadata": [],
+            }
+        )
+    ]
+
+
+CONSULTATION = "consultation"
+CONSULTATION_JA = "外国人住民のための相談"
 
 
 def _hsds_services(association, organization_id):
     """The association's recorded services. Consultation languages belong to the
     consultation service, which is therefore listed whenever languages are recorded."""
-    services = list(association.services.all())
-    languages = list(association.languages.all())
-    slugs = [service.slug for service in services]
-    entries = [(service.slug, service.name_ja or service.name, service) for service in services]
-    if languages and "consultation" not in slugs:
-        entries.append(("consultation", "外国人住民のための相談", None))
+    service_facts = list(association.service_facts.all())
+    language_facts = list(association.language_facts.all())
+    entries = [(fact.service.slug, fact.service, fact) for fact in service_facts]
+    if language_facts and CONSULTATION not in {slug for slug, _s, _f in entries}:
+        entries.append((CONSULTATION, None, None))
     result = []
-    for slug, name, service in entries:
+    for slug, service, fact in entries:
         service_id = _child_id(association, f"service/{slug}")
+        owner_name = f"service/{slug}/"
         result.append(
-            {
-                "id": service_id,
-                "organization_id": organization_id,
-                "name": name,
-                "alternate_name": (service.name_en if service else "")
-                or ("Consultation for foreign residents" if slug == "consultation" else None),
-                "description": (service.description_ja if service else "") or None,
-                "url": association.website or None,
-                "email": association.email or None,
-                "status": "active",
-                "languages": [
-                    _hsds_language(association, service_id, slug, language)
-                    for language in languages
-                ]
-                if slug == "consultation"
-                else [],
-                "phones": [],
-                "schedules": [],
-                "service_areas": [],
-                "service_at_locations": [],
-                "contacts": [],
-                "attributes": [],
-                "metadata": [],
-            }
-        )
-    return result
-
-
-def _hsds_phones(association, organization_id):
-    phones = []
-    for kind, number in (("voice", association.phone), ("fax", association.fax)):
-        if number:
-            phones.append(
+            _without_blanks(
                 {
-                    "id": _child_id(association, f"phone/{kind}"),
+                    "id": service_id,
                     "organization_id": organization_id,
-                    "number": number,
-                    "type": kind,
-                    "languages": [],
+                    "name": (service.name_ja or service.name)
+                    if service
+                    else "外国人住民のための相談",
+                    "alternate_name": (service.name_en if service else "")
+                    or ("Consultation for foreign residents" if slug == CONSULTATION else None),
+                    "description": (service.description_ja if service else "") or None,
+                    "url": association.website or None,
+                    "email": association.email or None,
+                    "status": "active",
+                    # "The date that the information about the service was last checked."
+                    "assured_date": fact.checked_on.isoformat()
+                    if fact and fact.checked_on
+                    else None,
+                    "languages": [
+                        _hsds_language(association, service_id, slug, language_fact)
+                        for language_fact in language_facts
+                    ]
+                    if slug == CONSULTATION
+                    else [],
+                    "phones": _hsds_phones(association, owner_name, service_id=service_id),
+                    "contacts": _hsds_contacts(association, owner_name, service_id=service_id),
+                    "schedules": [],
+                    "service_areas": [],
+                    "service_at_locations": [],
                     "attributes": [],
                     "metadata": [],
                 }
             )
-    return phones
-
-
-def _hsds_contacts(association, organization_id):
-    if not association.email and not association.phone:
-        return []
-    return [
-        {
-            "id": _child_id(association, "contact/general"),
-            "organization_id": organization_id,
-            "name": None,
-            "title": None,
-            "department": None,
-            "email": association.email or None,
-            "phones": [
-                {
-                    "id": _child_id(association, "contact/general/phone"),
-                    "contact_id": _child_id(association, "contact/general"),
-                    "number": association.phone,
-                    "type": "voice",
-                    "languages": [],
-                    "attributes": [],
-                    "metadata": [],
-                }
-            ]
-            if association.phone
-            else [],
-            "attributes": [],
-            "metadata": [],
-        }
-    ]
+        )
+    return result
 
 
 def hsds_organization(request, association):
@@ -249,25 +335,26 @@ def hsds_organization(request, association):
     description = association.description_ja or (
         f"{area}の地域国際化協会（International Association of {area_en}）"
     )
-    return {
-        "id": organization_id,
-        "name": association.name_ja or association.name,
-        "alternate_name": association.name_en or association.short_name or None,
-        "description": description,
-        "email": association.email or None,
-        "website": association.website or None,
-        "uri": _page_url(request, association, "ja"),
-        "parent_organization_id": None,
-        "funding": [],
-        "contacts": _hsds_contacts(association, organization_id),
-        "phones": _hsds_phones(association, organization_id),
-        "locations": [],
-        "programs": [],
-        "organization_identifiers": [],
-        "services": _hsds_services(association, organization_id),
-        "attributes": [],
-        "metadata": [],
-    }
+    return _without_blanks(
+        {
+            "id": organization_id,
+            "name": association.name_ja or association.name,
+            "alternate_name": association.name_en or association.short_name or None,
+            "description": description,
+            "email": association.email or None,
+            "website": association.website or None,
+            "uri": _page_url(request, association, "ja"),
+            "funding": [],
+            "contacts": _hsds_contacts(association, "", organization_id=organization_id),
+            "phones": _hsds_phones(association, "", organization_id=organization_id),
+            "locations": [],
+            "programs": [],
+            "organization_identifiers": [],
+            "services": _hsds_services(association, organization_id),
+            "attributes": [],
+            "metadata": [],
+        }
+    )
 
 
 @require_GET

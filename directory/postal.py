@@ -184,3 +184,63 @@ def serving_areas(places):
         ]
         areas.append(area)
     return areas
+
+
+@dataclass
+class LanguageHelp:
+    """ "I need help in <language>" for an address.
+
+    `serving` are the associations for the address whose desk is recorded as answering in the
+    language. Only when there are none: `same_region` and `elsewhere` are the associations
+    that do (the address's regions first), and `help_lines` the national lines that cover it,
+    the last resort.
+    """
+
+    language: object
+    serving: list = field(default_factory=list)
+    same_region: list = field(default_factory=list)
+    elsewhere: list = field(default_factory=list)
+    help_lines: list = field(default_factory=list)
+
+    @property
+    def answered_for_address(self):
+        return bool(self.serving)
+
+    @property
+    def found_nothing(self):
+        return not (self.serving or self.same_region or self.elsewhere or self.help_lines)
+
+
+def language_help(areas, language):
+    """Three queries whatever the answer: the serving associations' languages, the other
+    associations in that language, the help lines."""
+    from directory.models import Association, HelpLine
+
+    serving = {}
+    for area in areas:
+        for association in area.associations:
+            serving.setdefault(association.pk, association)
+    answering = set(
+        Association.languages.through.objects.filter(
+            association__in=list(serving), language=language
+        ).values_list("association_id", flat=True)
+    )
+    result = LanguageHelp(
+        language=language, serving=[a for pk, a in serving.items() if pk in answering]
+    )
+    if result.serving:
+        return result
+    regions = {area.prefecture.region_id for area in areas if area.prefecture}
+    for association in (
+        Association.objects.published()
+        .filter(languages=language)
+        .exclude(pk__in=list(serving))
+        .select_related("prefecture__region")
+        .in_directory_order()
+    ):
+        if association.prefecture.region_id in regions:
+            result.same_region.append(association)
+        else:
+            result.elsewhere.append(association)
+    result.help_lines = list(HelpLine.objects.answering_in(language))
+    return result

@@ -12,7 +12,7 @@ import re
 import threading
 import unicodedata
 
-from directory.text import normalize_for_search
+from core.text import normalize_for_search
 
 MIN_READING_MATCH = 2
 

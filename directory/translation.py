@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from directory.models import Association, Language, Prefecture, Region, Service
+from directory.models import Association, HelpLine, Language, Prefecture, Region, Service
 
 
 @register(Region)
@@ -26,4 +26,10 @@ class LanguageTranslationOptions(TranslationOptions):
 @register(Association)
 class AssociationTranslationOptions(TranslationOptions):
     fields = ("name", "city", "address", "description")
+    required_languages = ("ja",)
+
+
+@register(HelpLine)
+class HelpLineTranslationOptions(TranslationOptions):
+    fields = ("name", "operator", "hours")
     required_languages = ("ja",)

@@ -1,89 +1,19 @@
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
-from directory.filters import AssociationFilter
+from core.preview import mark_as_preview
 from directory.forms import PostalCodeForm
+from directory.listing import Listing
 from directory.models import Association
-from directory.postal import find_places, format_postal_code, serving_areas
-from portal.preview import mark_as_preview
-
-SINGLE_VALUED_PARAMETERS = (
-    "q",
-    "region",
-    "prefecture",
-    "level",
-    "service",
-    "language",
-    "sort",
-    "page",
-)
-
-
-def repeated_parameter_messages(query):
-    return [
-        _("“%(name)s” was given more than once; only the last value is used.") % {"name": name}
-        for name in SINGLE_VALUED_PARAMETERS
-        if len(query.getlist(name)) > 1
-    ]
-
-
-def filter_error_messages(filterset):
-    if not filterset.is_bound or filterset.is_valid():
-        return []
-    return [
-        _("%(field)s: %(error)s This filter was not applied.")
-        % {"field": filterset.form.fields[name].label, "error": " ".join(errors)}
-        for name, errors in filterset.form.errors.items()
-        if name != "q"
-    ]
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its total instead of counting it with a query of its own."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.count = count
-
-
-def listing_page(filterset, number):
-    """One page of the filtered listing, with what its cards show.
-
-    The page is found on narrow rows (ids in the listing's order), then only its rows are
-    loaded: sorting every matching row with all its columns to keep a hundred was most of
-    the query's time with 10,000 associations. The total comes from the facet counts.
-    """
-    results = filterset.qs
-    page = CountedPaginator(
-        results.values("pk"), settings.DIRECTORY_PAGE_SIZE, filterset.result_count()
-    ).get_page(number)
-    _regions, prefectures = filterset.places()
-    page.object_list = results.filter(pk__in=page.object_list).for_listing(prefectures)
-    return page
+from directory.postal import find_places, format_postal_code, language_help, serving_areas
 
 
 def association_list(request):
-    filterset = AssociationFilter(
-        request.GET or None, queryset=Association.objects.published().in_directory_order()
-    )
-    notices = repeated_parameter_messages(request.GET)
-    page = listing_page(filterset, request.GET.get("page"))
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
+    listing = Listing(request.GET)
     return render(
         request,
         "directory/association_list.html",
-        {
-            "filterset": filterset,
-            "facets": filterset.facets(),
-            "active_filters": filterset.active_filters(),
-            "page_obj": page,
-            "notices": notices,
-            "filter_errors": filter_error_messages(filterset),
-            "query_without_page": query_without_page.urlencode(),
-        },
+        {"listing": listing, "filterset": listing.filterset, "page_obj": listing.page},
     )
 
 
@@ -95,16 +25,43 @@ def association_detail(request, slug):
     return mark_as_preview(response, association)
 
 
+def visitor_consultation_language():
+    """The catalogue code matching the page's language (zh-hans → zh, pt-br → pt), offered
+    first; Japanese is not a language anyone asks for help in on this page."""
+    code = get_language()
+    return None if code.startswith("ja") else code.split("-")[0]
+
+
 def serving(request):
-    """Which associations serve me? From a postal code to the associations for that address."""
-    form = PostalCodeForm(request.GET or None)
+    """Which associations serve me? From a postal code to the associations for that address,
+    and whether they answer in the visitor's language (`language`, optional)."""
+    if "postal_code" in request.GET:
+        form = PostalCodeForm(request.GET)
+    else:
+        # Arriving with a language chosen (from the listing), nothing typed yet: no errors.
+        form = PostalCodeForm(
+            initial={"language": request.GET.get("language") or visitor_consultation_language()}
+        )
     areas = None
     postal_code = None
-    if form.is_valid():
-        postal_code = format_postal_code(form.cleaned_data["postal_code"])
-        areas = serving_areas(find_places(form.cleaned_data["postal_code"]))
+    help_in_language = None
+    if form.is_bound:
+        form.is_valid()
+        # A language not on the list is reported next to its field; the address still counts.
+        code = form.cleaned_data.get("postal_code")
+        if code:
+            postal_code = format_postal_code(code)
+            areas = serving_areas(find_places(code))
+            language = form.cleaned_data.get("language")
+            if language and areas:
+                help_in_language = language_help(areas, language)
     return render(
         request,
         "directory/serving.html",
-        {"form": form, "areas": areas, "postal_code": postal_code},
+        {
+            "form": form,
+            "areas": areas,
+            "postal_code": postal_code,
+            "help_in_language": help_in_language,
+        },
     )

@@ -6,6 +6,7 @@ from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -65,11 +66,33 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AnonymisedSoonFilter(admin.SimpleListFilter):
+    title = _("personal data")
+    parameter_name = "anonymised_soon"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Removed within the warning period")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=Enquiry.objects.anonymised_soon().values("pk"))
+        return queryset
+
+
 class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
     can_delete = False
-    fields = ("kind", "state", "attempts", "next_attempt", "sent", "recipients", "message_id")
+    fields = (
+        "kind",
+        "state",
+        "attempts",
+        "next_attempt",
+        "sent",
+        "recipients",
+        "message_id",
+        "last_error",
+    )
     readonly_fields = fields
     show_change_link = True
 
@@ -114,7 +137,7 @@ RESIDENT_FIELDS = (
     "name",
     "email",
     "phone",
-    "reply_language",
+    "reply_language_label",
     "prefecture",
     "message",
 )
@@ -144,7 +167,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "reference",
         "created",
         "topic",
-        "reply_language",
+        "reply_language_label",
         "status",
         "assignee",
         "overdue_flag",
@@ -157,6 +180,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "reply_language",
         "created",
         ("assignee", admin.RelatedOnlyFieldListFilter),
+        AnonymisedSoonFilter,
     )
     search_fields = ("reference", "name", "email", "phone", "message")
     date_hierarchy = "created"
@@ -167,10 +191,29 @@ class EnquiryAdmin(admin.ModelAdmin):
         (None, {"fields": ("reference", "created", "status", "assignee", "internal_notes")}),
         (_("What the resident sent"), {"fields": RESIDENT_FIELDS}),
         (_("Consent"), {"fields": CONSENT_FIELDS}),
-        (_("Record"), {"fields": ("status_changed", "spam_reason", "anonymised", "updated")}),
+        (
+            _("Record"),
+            {
+                "fields": (
+                    "status_changed",
+                    "spam_reason",
+                    "anonymised",
+                    "anonymise_after",
+                    "updated",
+                )
+            },
+        ),
     )
     readonly_fields = (
-        ("reference", "created", "updated", "status_changed", "spam_reason", "anonymised")
+        (
+            "reference",
+            "created",
+            "updated",
+            "status_changed",
+            "spam_reason",
+            "anonymised",
+            "anonymise_after",
+        )
         + RESIDENT_FIELDS
         + CONSENT_FIELDS
     )
@@ -205,7 +248,7 @@ class EnquiryAdmin(admin.ModelAdmin):
                 ),
                 deliveries_failed=Count(
                     "deliveries",
-                    filter=Q(deliveries__state=Delivery.State.FAILED),
+                    filter=Q(deliveries__state__in=Delivery.NEEDS_STAFF),
                     distinct=True,
                 ),
             )
@@ -214,6 +257,33 @@ class EnquiryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Enquiries come from residents through the public form only.
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        # The warning before retention runs out: on every visit to the list, with a link to
+        # exactly those enquiries, so that staff can finish or move on what still matters.
+        soon = Enquiry.objects.anonymised_soon().count()
+        if soon and request.method == "GET" and "anonymised_soon" not in request.GET:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="?anonymised_soon=yes">{}</a>',
+                    ngettext(
+                        "The personal data of %(count)d enquiry will be removed within "
+                        "%(days)d days.",
+                        "The personal data of %(count)d enquiries will be removed within "
+                        "%(days)d days.",
+                        soon,
+                    )
+                    % {"count": soon, "days": settings.ENQUIRY_RETENTION_WARNING.days},
+                    _("Show them"),
+                ),
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("personal data removed on"))
+    def anonymise_after(self, enquiry):
+        return enquiry.anonymise_after
 
     @admin.display(description=_("overdue"), boolean=True, ordering="overdue")
     def overdue_flag(self, enquiry):
@@ -335,8 +405,10 @@ class EnquiryAdmin(admin.ModelAdmin):
             writer.writerow(
                 [
                     spreadsheet_safe(
-                        getattr(enquiry, f"get_{name}_display")()
-                        if name in ("status", "reply_language")
+                        enquiry.get_status_display()
+                        if name == "status"
+                        else enquiry.reply_language_label()
+                        if name == "reply_language"
                         else getattr(enquiry, name)
                     )
                     for name in CSV_COLUMNS
@@ -347,7 +419,7 @@ class EnquiryAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("enquiry", "kind", "state", "attempts", "next_attempt", "sent")
+    list_display = ("enquiry", "kind", "state", "attempts", "next_attempt", "sent", "reason")
     list_filter = ("state", "kind")
     search_fields = ("enquiry__reference", "message_id")
     list_select_related = ("enquiry",)
@@ -362,6 +434,8 @@ class DeliveryAdmin(admin.ModelAdmin):
         "leased_until",
         "sent",
         "last_error",
+        "data_sent",
+        "unknown_outcomes",
         "created",
     )
     readonly_fields = fields
@@ -372,6 +446,13 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("reason"), ordering="last_error")
+    def reason(self, delivery):
+        # Why a message is not (yet) sent; shown only where it matters, shortened.
+        if delivery.state in (Delivery.State.SENT, Delivery.State.CANCELLED):
+            return ""
+        return Truncator(delivery.last_error).chars(120)
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.i18n import bcp47, resolve_translation
 from enquiries.models import Delivery, Division
 from enquiries.text import single_line_for_header
-from portal.i18n import bcp47, resolve_translation
 
 
 class NothingToSend(Exception):
@@ -68,7 +68,7 @@ def division_message(delivery, connection=None):
                 if enquiry.prefecture
                 else ""
             ),
-            "reply_language": dict(settings.LANGUAGES)[enquiry.reply_language],
+            "reply_language": enquiry.reply_language_label(),
             "admin_url": settings.ENQUIRY_SITE_URL.rstrip("/")
             + reverse("admin:enquiries_enquiry_change", args=[enquiry.pk]),
         }
@@ -114,7 +114,9 @@ def acknowledgement(delivery, connection=None):
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[enquiry.email],
-        reply_to=[division.email] if division.email else None,
+        # The division's public e-mail stays blank until staff publish one, so a resident's
+        # reply goes to the mailboxes that received the enquiry: the people answering it.
+        reply_to=division_recipients(enquiry),
         headers=headers,
         connection=connection,
     )

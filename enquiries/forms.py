@@ -106,7 +106,9 @@ class EnquiryForm(forms.Form):
         label=_("E-mail address"),
         max_length=254,
         help_text=_("We will send our answer to this address."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"}
+        ),
         error_messages={
             "required": _("Enter your e-mail address."),
             "invalid": _("Enter an e-mail address in the correct format, like name@example.com."),
@@ -117,7 +119,7 @@ class EnquiryForm(forms.Form):
         help_text=_("Only if you would like us to call you."),
         max_length=PHONE_MAX_LENGTH,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "dir": "ltr"}),
         error_messages={
             "max_length": _("Your phone number must be %(limit_value)s characters or fewer."),
         },
@@ -297,7 +299,17 @@ def answer_rows(payload):
         ("reply_language", labels["reply_language"]),
         ("prefecture", labels["prefecture"]),
     ]
-    return [{"field": name, "label": base[name].label, "value": value} for name, value in rows]
+    # What the resident typed as an address or number keeps its left-to-right order in Urdu.
+    left_to_right = {"email": True, "phone": bool(fields["phone"])}
+    return [
+        {
+            "field": name,
+            "label": base[name].label,
+            "value": value,
+            "left_to_right": left_to_right.get(name, False),
+        }
+        for name, value in rows
+    ]
 
 
 def read_answers(value, max_age=None):

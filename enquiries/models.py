@@ -5,8 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import BY_CODE
 from enquiries.working_days import working_days_before
 
 # Crockford's base32 without the letters people misread (I, L, O, U) or that spell words.
@@ -108,12 +110,24 @@ class EnquiryQuerySet(models.QuerySet):
         return self.exclude(pk__in=self.overdue(now).values("pk"))
 
     def due_for_anonymisation(self, now=None):
-        """Closed (or spam) enquiries untouched for the retention period, not yet anonymised."""
-        cutoff = (now or timezone.now()) - settings.ENQUIRY_RETENTION
-        return self.filter(
-            status__in=[Enquiry.Status.CLOSED, Enquiry.Status.SPAM],
-            status_changed__lt=cutoff,
-            anonymised__isnull=True,
+        """Enquiries whose status has not changed for their retention period (the shorter
+        one once closed or spam, the longer one while open or answered), not yet anonymised.
+        Every status is covered: nothing keeps personal data for ever."""
+        now = now or timezone.now()
+        closed = Q(
+            status__in=Enquiry.FINISHED_STATUSES,
+            status_changed__lt=now - settings.ENQUIRY_RETENTION,
+        )
+        still_open = Q(status_changed__lt=now - settings.ENQUIRY_OPEN_RETENTION) & ~Q(
+            status__in=Enquiry.FINISHED_STATUSES
+        )
+        return self.filter(closed | still_open, anonymised__isnull=True)
+
+    def anonymised_soon(self, now=None):
+        """What the daily run will anonymise within ENQUIRY_RETENTION_WARNING (or already
+        would), for the warning staff see in the admin."""
+        return self.due_for_anonymisation(
+            (now or timezone.now()) + settings.ENQUIRY_RETENTION_WARNING
         )
 
 
@@ -126,6 +140,9 @@ class Enquiry(models.Model):
         SPAM = "spam", _("Spam")
 
     OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS)
+    # Kept for ENQUIRY_RETENTION after this status was set; any other status for the longer
+    # ENQUIRY_OPEN_RETENTION.
+    FINISHED_STATUSES = (Status.CLOSED, Status.SPAM)
 
     reference = models.CharField(
         _("reference"), max_length=11, unique=True, default=new_reference, editable=False
@@ -208,6 +225,33 @@ class Enquiry(models.Model):
         # the personal data.
         return self.reference
 
+    def reply_language_label(self):
+        """The reply language in the reader's language and in its own: 「ネパール語（नेपाली）」.
+
+        Staff may not recognise a language by its autonym alone.
+        """
+        language = BY_CODE.get(self.reply_language)
+        if language is None:
+            return self.reply_language
+        name = str(language.name)
+        if name == language.native_name:
+            return name
+        if (get_language() or "").startswith("ja"):
+            return f"{name}（{language.native_name}）"
+        return f"{name} ({language.native_name})"
+
+    reply_language_label.short_description = _("reply language")
+    reply_language_label.admin_order_field = "reply_language"
+
+    @property
+    def anonymise_after(self):
+        """When the daily run will remove this enquiry's personal data, if nothing changes."""
+        if self.anonymised:
+            return None
+        if self.status in self.FINISHED_STATUSES:
+            return self.status_changed + settings.ENQUIRY_RETENTION
+        return self.status_changed + settings.ENQUIRY_OPEN_RETENTION
+
     @property
     def is_overdue(self):
         return Enquiry.objects.overdue().filter(pk=self.pk).exists()
@@ -250,8 +294,12 @@ class Enquiry(models.Model):
         self.save(
             update_fields=["name", "email", "phone", "message", "internal_notes", "anonymised"]
         )
-        self.deliveries.update(recipients="", last_error="")
+        # The outbox keeps no message body, only where each message went and the server's
+        # last reply (which can quote an address); the history keeps staff actions, and any
+        # entry other than a status or an assignee could quote what the resident wrote.
+        self.deliveries.update(recipients="", last_error="", data_sent=None)
         self.deliveries.exclude(state=Delivery.State.SENT).update(state=Delivery.State.CANCELLED)
+        self.events.exclude(field__in=["status", "assignee"]).update(old_value="", new_value="")
 
 
 class EnquiryEvent(models.Model):
@@ -302,12 +350,13 @@ class DeliveryQuerySet(models.QuerySet):
         )
 
     def send_again_now(self):
-        """Make the waiting or failed messages of enquiries not yet anonymised due at once,
-        for the worker's next round. Returns how many."""
+        """Make the waiting, failed, rejected or unknown messages of enquiries not yet
+        anonymised due at once, for the worker's next round (one more attempt: a message
+        whose outcome was unknown is not retried automatically again). Returns how many."""
         return self.filter(
-            state__in=[Delivery.State.PENDING, Delivery.State.FAILED],
+            state__in=[Delivery.State.PENDING, *Delivery.NEEDS_STAFF],
             enquiry__anonymised__isnull=True,
-        ).update(state=Delivery.State.PENDING, next_attempt=timezone.now())
+        ).update(state=Delivery.State.PENDING, next_attempt=timezone.now(), data_sent=None)
 
 
 def new_message_id():
@@ -329,7 +378,12 @@ class Delivery(models.Model):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed; gave up")
+        REJECTED = "rejected", _("Rejected by the mail server")
+        UNKNOWN = "unknown", _("Outcome unknown; check with the recipient")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # States in which a message will not go out unless staff send it again.
+    NEEDS_STAFF = (State.FAILED, State.REJECTED, State.UNKNOWN)
 
     enquiry = models.ForeignKey(
         Enquiry, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("enquiry")
@@ -346,6 +400,17 @@ class Delivery(models.Model):
     next_attempt = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
     leased_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    data_sent = models.DateTimeField(
+        _("message handed to the mail server"),
+        null=True,
+        blank=True,
+        help_text=_("Set while the mail server's answer to the message is awaited."),
+    )
+    unknown_outcomes = models.PositiveSmallIntegerField(
+        _("attempts with an unknown outcome"),
+        default=0,
+        help_text=_("The mail server may have delivered the message although it did not say so."),
+    )
     sent = models.DateTimeField(_("sent"), null=True, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
 

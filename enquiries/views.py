@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.client_address import client_address
 from enquiries import ratelimit
 from enquiries.forms import (
     HONEYPOT_FIELD,
@@ -23,7 +24,6 @@ from enquiries.forms import (
     sign_answers,
 )
 from enquiries.models import Enquiry
-from portal.client_address import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ CHOICE_FIELDS = ("topic", "association", "reply_language", "prefecture")
 def limit_request_body(view):
     """Refuse bodies larger than any honest enquiry before reading them.
 
-    portal.middleware.RequestBodyLimitMiddleware applies the limit before CSRF reads the
+    core.middleware.RequestBodyLimitMiddleware applies the limit before CSRF reads the
     body (a bad token must not turn a 413 into a 403); Django's own limit on form fields
     (DATA_UPLOAD_MAX_MEMORY_SIZE) is caught here too.
     """

@@ -4,9 +4,10 @@ from django.db import DatabaseError
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from portal.languages import BY_CODE, SITE_LANGUAGES
-from portal.models import Page
-from portal.text_size import TEXT_SIZES, current_text_size
+from core.caching import per_generation
+from core.languages import BY_CODE, SITE_LANGUAGES
+from core.text_size import TEXT_SIZES, current_text_size
+from pages.models import Page
 
 
 def site_languages(request):
@@ -18,10 +19,11 @@ logger = logging.getLogger(__name__)
 
 
 def chrome_pages():
-    """The pages for the navigation and footer. When the database is down the page being
-    rendered (often the error page that says so) still renders, only without these links."""
+    """The pages for the navigation and footer, once per content generation (the same in
+    every language). When the database is down the page being rendered (often the error
+    page that says so) still renders, only without these links."""
     try:
-        return list(Page.objects.for_chrome())
+        return per_generation("chrome:pages", lambda: list(Page.objects.for_chrome()))
     except DatabaseError:
         logger.warning("Navigation pages unavailable: database error", exc_info=True)
         return []

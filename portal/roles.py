@@ -49,8 +49,9 @@ ROLES = {
     # The directory and the site's content pages; no enquiries (personal data), no users.
     DIRECTORY_EDITORS: (
         Grant("directory"),
-        # The portal app holds content (pages, links) plus each member's own preferences.
-        Grant("portal", exclude_models=("staffpreferences",)),
+        # Content pages and their links; not the portal app, whose only model is each
+        # member's own preferences.
+        Grant("pages"),
     ),
     # Enquiries only: they read and answer enquiries and see where they are routed.
     ENQUIRY_HANDLERS: (

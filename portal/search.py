@@ -10,11 +10,11 @@ import unicodedata
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+from core.i18n import resolve_translation
+from core.markdown import render_markdown
+from core.text import fold_with_offsets, normalize_for_search
 from directory.models import Association
-from directory.text import fold_with_offsets, normalize_for_search
-from portal.i18n import resolve_translation
-from portal.markdown import render_markdown
-from portal.models import Page
+from pages.models import Page
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8

@@ -1,8 +1,10 @@
 """Settings for the International Associations portal.
 
 Everything that differs between a developer's machine and production is read from the
-environment. Development needs no setup at all (SQLite file, console e-mail, DEBUG on);
-production (PORTAL_ENV=production) refuses to start without its secrets.
+environment. Production is the default, so that whatever serves the public (portal/wsgi.py,
+gunicorn) fails closed: it refuses to start without its secrets and never runs with DEBUG on.
+Development (SQLite file, console e-mail, DEBUG on, no setup at all) is opted into with
+PORTAL_ENV=development, which manage.py, `make run` and the test settings set.
 """
 
 import ipaddress
@@ -13,7 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.languages import (
+from core.languages import (
     CONTENT_FALLBACK,
     CONTENT_FALLBACK_BY_LANGUAGE,
     CONTENT_REQUIRED_LANGUAGE,
@@ -42,12 +44,23 @@ def env_list(name, default=""):
 def required(name):
     value = env(name)
     if not value:
-        raise ImproperlyConfigured(f"{name} must be set when PORTAL_ENV=production.")
+        raise ImproperlyConfigured(
+            f"{name} must be set when PORTAL_ENV=production "
+            "(the default; PORTAL_ENV=development for a developer's machine)."
+        )
     return value
 
 
-PORTAL_ENV = env("PORTAL_ENV", "development")
+PORTAL_ENV = env("PORTAL_ENV", "production")
+if PORTAL_ENV not in {"production", "development"}:
+    raise ImproperlyConfigured("PORTAL_ENV must be production or development.")
 PRODUCTION = PORTAL_ENV == "production"
+
+
+def production_required(name, development_default):
+    """The variable's value; in development its default, in production there is none."""
+    return required(name) if PRODUCTION else env(name, development_default)
+
 
 # --- Django core ---------------------------------------------------------------------------
 
@@ -79,33 +92,35 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "core",
     "portal",
     "directory",
+    "pages",
     "enquiries",
 ]
 
 MIDDLEWARE = [
     # Outermost, so that every response (static files and error pages too) gets the headers.
-    "portal.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions and CSRF: it must see any cookie they set, so as never to store it.
-    "portal.middleware.PublicPageCacheMiddleware",
+    "core.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware, before CommonMiddleware sets Content-Length.
-    "portal.furigana.FuriganaMiddleware",
+    "core.furigana.FuriganaMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads the body, CSRF's check included.
-    "portal.middleware.RequestBodyLimitMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "portal.middleware.StaffCookieMiddleware",
-    "portal.middleware.AdminLanguageMiddleware",
+    "core.middleware.OTPMiddleware",
+    "core.middleware.StaffCookieMiddleware",
+    "core.middleware.LightAdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "core.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised by its backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -199,7 +214,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@example.org")
+DEFAULT_FROM_EMAIL = production_required("DEFAULT_FROM_EMAIL", "no-reply@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Behind a TLS-terminating proxy in production.
@@ -236,7 +251,7 @@ X_FRAME_OPTIONS = "DENY"
 # nginx on the same machine, plus a load balancer in front of it if there is one. Only a
 # request from one of them has its X-Forwarded-For read; the client's address (rate limits,
 # login lockouts, logs) is the first hop from the right that is not one of them
-# (portal/client_address.py). Empty: no proxy, the connection's address is the client.
+# (core/client_address.py). Empty: no proxy, the connection's address is the client.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
 for _proxy in TRUSTED_PROXIES:
     try:
@@ -252,8 +267,9 @@ for _retired in ("ENQUIRY_CLIENT_ADDRESS_META", "AXES_TRUST_FORWARDED_FOR"):
 
 # Redis when REDIS_URL (or CACHE_URL) is set: one cache shared by every web and worker node
 # for pages, sessions and rate limits. Otherwise a per-process memory cache, which is right
-# for development and tests but not for several processes (see docs/deploy.md).
-CACHE_URL = env("REDIS_URL") or env("CACHE_URL")
+# for development and tests but not for several processes (see docs/deploy.md). Production
+# always has several (gunicorn's workers, the worker process), so there it is required.
+CACHE_URL = env("REDIS_URL") or env("CACHE_URL") or (required("REDIS_URL") if PRODUCTION else "")
 if CACHE_URL:
     CACHES = {
         "default": {
@@ -309,8 +325,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# The client's address as portal/client_address.py derives it from TRUSTED_PROXIES.
-AXES_CLIENT_IP_CALLABLE = "portal.client_address.client_address"
+# The client's address as core/client_address.py derives it from TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 
 # django-otp: staff who have a confirmed TOTP device must enter its code at login;
 # ADMIN_REQUIRE_TWO_FACTOR=true refuses the admin to every staff member without one.
@@ -324,7 +340,7 @@ ADMIN_REQUIRE_TWO_FACTOR = env_bool("ADMIN_REQUIRE_TWO_FACTOR", False)
 DIRECTORY_PAGE_SIZE = int(env("DIRECTORY_PAGE_SIZE", "100"))
 
 # Public pages (the language-prefixed URLs) kept in the shared cache, per URL with its query
-# string, until staff change content (portal/caching.py) or this many seconds pass. Off by
+# string, until staff change content (core/caching.py) or this many seconds pass. Off by
 # default without a shared cache: a per-process cache could not be invalidated everywhere.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if PRODUCTION and CACHE_URL else "0"))
 # Each process also keeps the pages it served for this long, so that most hits need no
@@ -333,7 +349,7 @@ PAGE_CACHE_LOCAL_SECONDS = float(env("PAGE_CACHE_LOCAL_SECONDS", "1" if PRODUCTI
 # How long browsers and proxies may reuse a public page before revalidating it (ETag).
 PUBLIC_PAGE_MAX_AGE = int(env("PUBLIC_PAGE_MAX_AGE", "300" if PRODUCTION else "0"))
 # Apps (or "app.Model") whose changes are shown on public pages and so empty the page cache.
-PAGE_CACHE_CONTENT_MODELS = ["directory", "portal", "enquiries.Division", "admin.LogEntry"]
+PAGE_CACHE_CONTENT_MODELS = ["directory", "pages", "enquiries.Division", "admin.LogEntry"]
 
 # The admin speaks Japanese unless a staff member chose another language (docs/admin.md).
 ADMIN_DEFAULT_LANGUAGE = env("ADMIN_DEFAULT_LANGUAGE", "ja")
@@ -352,12 +368,16 @@ LINKCHECK_ADMIN_DEADLINE = float(env("LINKCHECK_ADMIN_DEADLINE", "20"))
 # open enquiries older than that as overdue.
 ENQUIRY_REPLY_WORKING_DAYS = int(env("ENQUIRY_REPLY_WORKING_DAYS", "5"))
 # `manage.py anonymise_enquiries` (daily, from cron) strips the personal data of enquiries
-# closed (or marked spam) longer ago than this.
+# closed (or marked spam) longer ago than this, and of open ones (new, in progress,
+# answered) whose status has not changed for the longer period. The admin warns staff of
+# what will be anonymised within the warning period.
 ENQUIRY_RETENTION = timedelta(days=int(env("ENQUIRY_RETENTION_DAYS", "365")))
+ENQUIRY_OPEN_RETENTION = timedelta(days=int(env("ENQUIRY_OPEN_RETENTION_DAYS", "730")))
+ENQUIRY_RETENTION_WARNING = timedelta(days=int(env("ENQUIRY_RETENTION_WARNING_DAYS", "30")))
 # The division's copy is written in the staff's language; acknowledgements in the resident's.
 ENQUIRY_STAFF_LANGUAGE = env("ENQUIRY_STAFF_LANGUAGE", "ja")
 # Where staff open the admin; the division's copy links to the enquiry there.
-ENQUIRY_SITE_URL = env("ENQUIRY_SITE_URL", "http://127.0.0.1:8000")
+ENQUIRY_SITE_URL = production_required("ENQUIRY_SITE_URL", "http://127.0.0.1:8000")
 ENQUIRY_MESSAGE_ID_DOMAIN = env(
     "ENQUIRY_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
 )
@@ -380,6 +400,12 @@ ENQUIRY_DELIVERY_BACKOFF_MAX_SECONDS = int(
     env("ENQUIRY_DELIVERY_BACKOFF_MAX_SECONDS", str(6 * 60 * 60))
 )
 ENQUIRY_DELIVERY_LEASE_SECONDS = int(env("ENQUIRY_DELIVERY_LEASE_SECONDS", "300"))
+# A send whose outcome is unknown (the server went quiet after DATA, so it may have stored
+# the message) is retried this many times, this long after, then left to staff.
+ENQUIRY_DELIVERY_UNKNOWN_RETRIES = int(env("ENQUIRY_DELIVERY_UNKNOWN_RETRIES", "1"))
+ENQUIRY_DELIVERY_UNKNOWN_RETRY_SECONDS = int(
+    env("ENQUIRY_DELIVERY_UNKNOWN_RETRY_SECONDS", str(60 * 60))
+)
 
 # `manage.py run_worker` runs each of these callables in turn (each returns how many items
 # it handled) and sleeps for the poll interval when none had anything to do.
@@ -397,7 +423,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "portal.log.JsonFormatter"},
+        "json": {"()": "core.log.JsonFormatter"},
         "text": {"format": "%(levelname)s %(name)s %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},

@@ -11,7 +11,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from directory.models import Association
-from portal.models import Page
+from pages.models import Page
 
 STATIC_PAGES = ["home", "directory:list", "directory:serving", "map", "open-data"]
 

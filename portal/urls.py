@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from pages import views as pages_views
 from portal import views
 from portal.sitemaps import SITEMAPS
 
@@ -34,7 +35,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("directory.urls")),
-    path("pages/<slug:slug>/", views.page, name="page"),
+    path("pages/<slug:slug>/", pages_views.page, name="page"),
     path("enquiries/", include("enquiries.urls")),
     # --- Site search, map and open data (portal) ---
     path("search/", views.search, name="search"),
@@ -42,5 +43,5 @@ urlpatterns += i18n_patterns(
     path("open-data/", views.open_data, name="open-data"),
 )
 
-handler400 = "portal.errors.bad_request"
+handler400 = "core.errors.bad_request"
 handler500 = "portal.views.server_error"

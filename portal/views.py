@@ -2,7 +2,7 @@ import sys
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
@@ -12,15 +12,15 @@ from django.utils.translation import get_language_from_request
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from core import health
+from core.i18n import resolve_translation
+from core.languages import BY_CODE
+from core.middleware import ADMIN_LANGUAGE_COOKIE
+from core.text_size import COOKIE_MAX_AGE, COOKIE_NAME, DEFAULT, TEXT_SIZES
+from directory import prefecture_map
 from directory.models import Association, Prefecture, Region
-from portal import health, prefecture_map
 from portal import search as site_search
-from portal.i18n import resolve_translation
-from portal.languages import BY_CODE
-from portal.middleware import ADMIN_LANGUAGE_COOKIE
-from portal.models import Page, StaffPreferences
-from portal.preview import mark_as_preview
-from portal.text_size import COOKIE_MAX_AGE, COOKIE_NAME, DEFAULT, TEXT_SIZES
+from portal.models import StaffPreferences
 
 
 def _map_context():
@@ -48,16 +48,6 @@ def home(request):
             **_map_context(),
         },
     )
-
-
-def page(request, slug):
-    content_page = get_object_or_404(Page.objects.visible_to(request.user), slug=slug)
-    response = render(
-        request,
-        "portal/page.html",
-        {"page": content_page, "links": content_page.links.for_page()},
-    )
-    return mark_as_preview(response, content_page)
 
 
 @require_POST

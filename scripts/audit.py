@@ -99,6 +99,8 @@ def main():
             "PORTAL_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "ENQUIRY_SITE_URL": "http://localhost",
+            "DEFAULT_FROM_EMAIL": "portal@localhost",
             "DATABASE_URL": pg.create_database("portal"),
             "REDIS_URL": stack.enter_context(redis()),
             "STATIC_ROOT": str(work / "static"),

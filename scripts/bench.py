@@ -53,12 +53,22 @@ ENQUIRY_SENT_PREFIX = "/en/enquiries/sent/"
 # Every POST comes from 127.0.0.1: the per-client limit (5 an hour) is raised for the bench
 # only. Each stored enquiry has its own address, so the per-address limit stays as it is.
 ENQUIRY_BENCH_ENV = {"ENQUIRY_RATE_LIMIT_PER_CLIENT": "1000000"}
+# The floor (scripts/bench_floor.py): plain Django over the same rows, and bare Django.
+FLOOR_LISTING_PATH = "/bench/floor/listing/"
+FLOOR_TRIVIAL_PATH = "/bench/floor/trivial/"
+EASY_LISTING_PATH = "/ja-easy/associations/"
+CPU_PAGES = ["/bench/baseline/", FLOOR_TRIVIAL_PATH, FLOOR_LISTING_PATH, EASY_LISTING_PATH]
 
 TARGETS = {
-    "nginx_listing_vs_static": 0.5,
+    "nginx_listing_vs_static": 0.9,
     "warm_vs_baseline": 0.8,
     "uncached_listing_p95_ms": {"real": 30, "generated": 60},
     "enquiry_post_p95_ms": 100,
+    # Issue 14: against plain Django in the same run.
+    "listing_cpu_vs_floor": 3.0,
+    "trivial_vs_bare_django": 0.85,
+    "warm_listing_vs_bare_django": 0.9,
+    "large_listing_wall_ms": 60,
 }
 
 WRK_REPORT = """
@@ -381,12 +391,16 @@ def bench_dataset(stack, dataset, env, args, work, pg):
         for path in pages.values():
             require_ok(base, path)
         require_ok(base, POSTAL_CODE_PATH, marker="association-card")
-        warm = [Scenario("baseline", "/bench/baseline/", "none")]
+        warm = [
+            Scenario("baseline", "/bench/baseline/", "none"),
+            Scenario("floor_trivial", FLOOR_TRIVIAL_PATH, "none"),
+        ]
         warm += [Scenario(name, path, "warm") for name, path in pages.items()]
         for name, result in measure(base, warm, args).items():
-            scenarios[name if name == "baseline" else f"{name}_warm"] = result
+            scenarios[name if name in ("baseline", "floor_trivial") else f"{name}_warm"] = result
         if dataset == "real":
             scenarios["nginx"] = bench_nginx(stack, base, pages["listing"], args, work)
+            scenarios["page_weight"] = page_weight(base, pages["listing"], env)
     # The same pages rendered on every request: what a miss costs. One connection per
     # worker, so latency is the time to render, not time spent queueing behind another.
     # The enquiry form's two POSTs (never cached) are measured alongside, the same way.
@@ -394,7 +408,7 @@ def bench_dataset(stack, dataset, env, args, work, pg):
     with gunicorn(env) as base:
         uncached = [
             Scenario(name, path, "uncached", connections=args.uncached_connections)
-            for name, path in pages.items()
+            for name, path in {**pages, "floor_listing": FLOOR_LISTING_PATH}.items()
         ]
         posts = enquiry_scenarios(base, env, args.enquiries, work, dataset)
         for scenario in posts:
@@ -402,6 +416,8 @@ def bench_dataset(stack, dataset, env, args, work, pg):
         rate = scenarios["baseline"]["requests_per_s"]
         for name, result in measure(base, uncached + posts, args, baseline_rate=rate).items():
             scenarios[name if name.startswith("enquiry_") else f"{name}_uncached"] = result
+        scenarios["memory"] = worker_memory(base, work, [*pages.values(), EASY_LISTING_PATH])
+    scenarios["cpu"] = cpu_per_request(env, [*CPU_PAGES, *pages.values()])
     database = f"portal_{dataset}"
     stored = {
         "enquiries": count_rows(pg, database, "enquiries_enquiry"),
@@ -419,6 +435,89 @@ def bench_dataset(stack, dataset, env, args, work, pg):
         send["errors"] += 1
         send["store_mismatch"] = True
     print(f"  stored: {stored}", flush=True)
+    return scenarios
+
+
+def cpu_per_request(env, paths):
+    """In-process CPU per request (scripts/bench_cpu.py), every page rendered."""
+    measured = json.loads(manage_script("scripts/bench_cpu.py", *paths, env=env))
+    listing, floor = measured["/en/associations/"], measured[FLOOR_LISTING_PATH]
+    trivial, floor_trivial = measured["/bench/baseline/"], measured[FLOOR_TRIVIAL_PATH]
+    measured["listing_vs_floor_cpu"] = round(listing["cpu_ms"] / floor["cpu_ms"], 2)
+    measured["trivial_vs_floor_trivial_cpu"] = round(trivial["cpu_ms"] / floor_trivial["cpu_ms"], 2)
+    print(
+        f"  in-process CPU: listing {listing['cpu_ms']} ms, floor {floor['cpu_ms']} ms "
+        f"({measured['listing_vs_floor_cpu']}x); facets {measured['facets']}",
+        flush=True,
+    )
+    return measured
+
+
+def worker_memory(base, work, paths, requests=1000):
+    """RSS and PSS (from /proc/PID/smaps_rollup) of each gunicorn worker after `requests`
+    mixed requests: PSS counts shared pages (the memory-mapped Sudachi dictionary, the
+    code forked from the master) in proportion to the processes sharing them."""
+    for number in range(requests):
+        http_status(base + paths[number % len(paths)], {"Accept-Encoding": "gzip"})
+    master = int((work / "gunicorn.pid").read_text())
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    workers = []
+    for pid in children:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        values = dict(re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.MULTILINE))
+        workers.append(
+            {
+                "rss_mb": round(int(values["Rss"]) / 1024, 1),
+                "pss_mb": round(int(values["Pss"]) / 1024, 1),
+            }
+        )
+    print(f"  worker memory after {requests} requests: {workers}", flush=True)
+    return {"requests": requests, "workers": workers}
+
+
+def page_weight(base, listing_path, env):
+    """The listing's HTML and CSS as sent, per encoding (whitenoise's .gz and .br files)."""
+    _status, _headers, html = fetch(base + listing_path)
+    css = re.findall(r'<link rel="stylesheet" href="(/static/[^"]+\.css)">', html.decode())
+    weights = {}
+    for encoding in ("gzip", "br"):
+        _status, headers, body = fetch(base + listing_path, {"Accept-Encoding": encoding})
+        total = len(body) if headers.get("Content-Encoding") == encoding else None
+        for url in css:
+            _status, css_headers, css_body = fetch(base + url, {"Accept-Encoding": encoding})
+            if css_headers.get("Content-Encoding") != encoding:
+                total = None
+            elif total is not None:
+                total += len(css_body)
+        weights[encoding] = total
+    weights["identity_html"] = len(html)
+    weights["stylesheets"] = css
+    print(f"  listing page weight (HTML+CSS): {weights}", flush=True)
+    return weights
+
+
+def bench_large(env, work, total):
+    """The listing with `total` associations: HTTP uncached, and in-process CPU, queries
+    and facet times (cold: just after a change; warm)."""
+    env = {**env, "PAGE_CACHE_SECONDS": "0"}
+    scenarios = {}
+    pages = {
+        "listing": "/en/associations/",
+        "listing_filtered": "/en/associations/" + FILTERED_QUERY,
+    }
+    with gunicorn(env) as base:
+        for path in pages.values():
+            require_ok(base, path)
+        uncached = [Scenario(name, path, "uncached", connections=2) for name, path in pages.items()]
+
+        class Short:
+            duration = 3
+            connections = 2
+
+        for name, result in measure(base, uncached, Short()).items():
+            scenarios[f"{name}_uncached"] = result
+    scenarios["cpu"] = json.loads(manage_script("scripts/bench_cpu.py", *pages.values(), env=env))
+    print(f"  {total}: in-process {scenarios['cpu']}", flush=True)
     return scenarios
 
 
@@ -506,6 +605,21 @@ def check_targets(results):
     goal = TARGETS["nginx_listing_vs_static"]
     check("listing through nginx vs static file (x)", ratio, f">= {goal}", ratio >= goal)
     for dataset, scenarios in results["datasets"].items():
+        if dataset == "large":
+            wall = scenarios["cpu"]["/en/associations/"]["wall_ms"]
+            goal = TARGETS["large_listing_wall_ms"]
+            check("large: uncached listing wall, in process (ms)", wall, f"<= {goal}", wall <= goal)
+            continue
+        ratio = scenarios["cpu"]["listing_vs_floor_cpu"]
+        goal = TARGETS["listing_cpu_vs_floor"]
+        check(f"{dataset}: listing CPU vs floor listing (x)", ratio, f"<= {goal}", ratio <= goal)
+        bare = scenarios["floor_trivial"]["requests_per_s"]
+        ratio = round(scenarios["baseline"]["requests_per_s"] / bare, 3)
+        goal = TARGETS["trivial_vs_bare_django"]
+        check(f"{dataset}: trivial view vs bare Django (x)", ratio, f">= {goal}", ratio >= goal)
+        ratio = round(scenarios["listing_warm"]["requests_per_s"] / bare, 3)
+        goal = TARGETS["warm_listing_vs_bare_django"]
+        check(f"{dataset}: warm listing vs bare Django (x)", ratio, f">= {goal}", ratio >= goal)
         for page in ("home", "listing", "detail"):
             ratio = scenarios[f"{page}_warm"]["ratio_to_baseline"]
             goal = TARGETS["warm_vs_baseline"]
@@ -528,7 +642,8 @@ def count_errors(results):
             if not isinstance(run, dict):
                 continue
             for measured in run.values() if "static_file" in run else [run]:
-                total += measured.get("errors", 0)
+                if isinstance(measured, dict):
+                    total += measured.get("errors", 0) or 0
     return total
 
 
@@ -560,6 +675,12 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--uncached-connections", type=int, default=2)
     parser.add_argument("--associations", type=int, default=10_000)
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=0,
+        help="also measure the listing with this many associations (for example 100000)",
+    )
     parser.add_argument(
         "--enquiries",
         type=int,
@@ -607,6 +728,8 @@ def main():
             "PORTAL_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "ENQUIRY_SITE_URL": "http://localhost",
+            "DEFAULT_FROM_EMAIL": "portal@localhost",
             "REDIS_URL": redis_url,
             "STATIC_ROOT": str(work / "static"),
             "SECURE_SSL_REDIRECT": "false",
@@ -616,10 +739,14 @@ def main():
             # deploy/gunicorn.conf.py recycles a worker after 5,000-5,500 requests: every two
             # seconds or so at the bench's rates, and when both workers restart together a
             # whole 1-second round stalls. Off here; see docs/performance.md.
-            "GUNICORN_CMD_ARGS": "--max-requests 0",
+            "GUNICORN_CMD_ARGS": f"--max-requests 0 --pid {work / 'gunicorn.pid'}",
+            # The portal with the floor's views beside it (scripts/bench_floor.py).
+            "GUNICORN_WSGI_APP": "scripts.bench_floor:application",
             "LOG_LEVEL": "WARNING",
         }
         datasets = [("real", None), ("generated", args.associations)]
+        if args.large:
+            datasets.append(("large", args.large))
         for dataset, total in datasets:
             print(f"Preparing {dataset}…", flush=True)
             env["DATABASE_URL"] = pg.create_database(f"portal_{dataset}")
@@ -636,7 +763,10 @@ def main():
                 "-c", "SELECT count(*) FROM directory_association", database=f"portal_{dataset}"
             ).strip()
             print(f"Measuring {dataset} ({count} associations)…", flush=True)
-            scenarios = bench_dataset(stack, dataset, env, args, work, pg)
+            if dataset == "large":
+                scenarios = bench_large(env, work, total)
+            else:
+                scenarios = bench_dataset(stack, dataset, env, args, work, pg)
             results["datasets"][dataset] = {"associations": int(count), **scenarios}
     results["elapsed_s"] = round(time.monotonic() - started, 1)
     results["load_average_at_end"] = os.getloadavg()

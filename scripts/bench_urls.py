@@ -1,5 +1,7 @@
-"""The portal's URLs plus the benchmark's baseline: the cheapest view Django can serve, through
-the same middleware as every page. Used by scripts/bench.py through ROOT_URLCONF only."""
+"""The portal's URLs plus the benchmark's baseline: the cheapest view Django can serve,
+through the same middleware as every page; and the floor's views (scripts/bench_floor.py),
+which its own handler serves with CommonMiddleware only. Used by scripts/bench.py through
+ROOT_URLCONF only."""
 
 from django.http import HttpResponse
 from django.urls import path
@@ -14,4 +16,19 @@ def baseline(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/baseline/", baseline), *portal_urlpatterns]
+def floor_view(name):
+    # Imported on first use: scripts.bench_floor builds the handlers that serve these.
+    def view(request):
+        from scripts import bench_floor
+
+        return getattr(bench_floor, name)(request)
+
+    return view
+
+
+urlpatterns = [
+    path("bench/baseline/", baseline),
+    path("bench/floor/listing/", floor_view("floor_listing")),
+    path("bench/floor/trivial/", floor_view("floor_trivial")),
+    *portal_urlpatterns,
+]

@@ -25,9 +25,10 @@ SOURCE_LOCALE = "en"
 def site_locales():
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("PORTAL_ENV", "development")
     from django.utils.translation import to_locale
 
-    from portal.languages import SITE_LANGUAGES
+    from core.languages import SITE_LANGUAGES
 
     return [to_locale(language.code) for language in SITE_LANGUAGES]
 

@@ -1,3 +1,7 @@
+import os
+import shutil
+import subprocess
+
 import pytest
 from django.core import serializers
 from django.core.cache import cache
@@ -5,7 +9,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.utils import translation
 
-from portal.caching import memory as page_cache_memory
+from core.caching import memory as page_cache_memory
 from portal.management.commands.load_initial_data import FIXTURES
 
 _fixture_objects = None
@@ -68,3 +72,41 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real Redis for tests that start production processes: the run's own (REDIS_URL, as
+    .ci/run sets for PostgreSQL) or a private redis-server on a Unix socket, ready when it
+    says so on its log."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    socket_path = tmp_path_factory.mktemp("redis") / "redis.sock"
+    process = subprocess.Popen(
+        [
+            shutil.which("redis-server") or "redis-server",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket_path),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--loglevel",
+            "notice",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in process.stdout:
+            if "Ready to accept connections" in line:
+                break
+        else:
+            pytest.fail("redis-server did not start")
+        yield f"unix://{socket_path}?db=0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,7 +1,12 @@
-from django import template
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django import template
+from django.utils import formats
+from django.utils.html import format_html
+
+from core.templatetags.portal_tags import json_ld_script
 from directory.open_data import schema_org_organization
-from portal.templatetags.portal_tags import json_ld_script
 
 register = template.Library()
 
@@ -10,3 +15,43 @@ register = template.Library()
 def association_json_ld(context, association):
     """schema.org data about an association, for search engines."""
     return json_ld_script(schema_org_organization(context["request"], association))
+
+
+@register.filter
+def checked_date(value):
+    """The day a fact was checked, as the visitor's language writes dates.
+
+    The one place that formats these dates, so that a better formatter replaces it here.
+    """
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def source_link(url):
+    """A link to a fact's source, named by its host: the full address is often very long."""
+    return format_html('<a href="{}" rel="external noopener">{}</a>', url, urlsplit(url).netloc)
+
+
+@dataclass
+class FactGroup:
+    source_url: str
+    checked_on: object
+    facts: list
+
+
+@register.simple_tag
+def facts_by_source(facts):
+    """Facts that come from the same page, checked the same day, together, in catalogue order."""
+    groups = {}
+    for fact in facts:
+        key = (fact.source_url, fact.checked_on)
+        groups.setdefault(key, FactGroup(fact.source_url, fact.checked_on, [])).facts.append(fact)
+    return list(groups.values())
+
+
+@register.simple_tag
+def help_lines_in(language):
+    """The national help lines that answer in `language`: the listing's last resort."""
+    from directory.models import HelpLine
+
+    return list(HelpLine.objects.answering_in(language))

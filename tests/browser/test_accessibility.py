@@ -6,6 +6,7 @@ To cover a new page type, add one (name, path) row to PUBLIC_PAGES.
 """
 
 import pytest
+from django.conf import settings
 
 from tests.browser.axe import axe_violations
 from tests.browser.network import record_external_requests
@@ -204,4 +205,30 @@ def test_print_hides_the_site_controls(page, live_server, browser_data, external
     assert not page.locator(".site-tools").is_visible()
     assert not page.locator(".main-nav").is_visible()
     assert page.locator("h1").is_visible()
+    assert external_requests == []
+
+
+# The pages whose text differs by language, in every site language: one page per language.
+PAGES_BY_LANGUAGE = [
+    "/{language}/",
+    "/{language}/associations/",
+    "/{language}/associations/yokohama-city/",
+    "/{language}/map/",
+    "/{language}/enquiries/new/",
+]
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_pages_that_differ_by_language_have_no_wcag_violations_in_every_language(
+    page, live_server, browser_data, external_requests, language
+):
+    violations = {}
+    for path in PAGES_BY_LANGUAGE:
+        url = path.format(language=language)
+        response = page.goto(live_server.url + url)
+        assert response.status == 200, url
+        assert page.locator("h1").count() == 1, url
+        if found := axe_violations(page):
+            violations[url] = found
+    assert violations == {}
     assert external_requests == []

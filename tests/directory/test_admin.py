@@ -12,18 +12,14 @@ from directory.models import Association
 from directory.resources import AssociationResource
 from directory.validation import normalize_phone_number, normalize_postal_code
 
-SHARED_CSV = "../shared/data/associations.csv"
 CHANGELIST = "/admin/directory/association/"
 
 
 @pytest.fixture
-def shared_csv(settings):
+def data_csv(settings):
     from pathlib import Path
 
-    path = Path(settings.BASE_DIR) / SHARED_CSV
-    if not path.exists():  # the worktree layout: /work/wt/<name>/ beside /work/shared/
-        path = Path("/work/shared/data/associations.csv")
-    return path
+    return Path(settings.BASE_DIR) / "directory" / "data" / "associations.csv"
 
 
 @pytest.fixture
@@ -31,7 +27,10 @@ def history_baseline(real_data):
     """The first history record of each loaded row, as `load_initial_data` writes it."""
     from django.core.management import call_command
 
+    from directory.updating import record_loaded_facts
+
     call_command("populate_history", auto=True, stdout=io.StringIO())
+    record_loaded_facts()
 
 
 def change_url(association):
@@ -50,15 +49,23 @@ def form_data(association, **changes):
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
-        if name in {"services", "languages"}:
-            data[name] = [item.pk for item in value] if value else []
-        elif value is None:
+        if value is None:
             data[name] = ""
         elif isinstance(value, bool):
             if value:
                 data[name] = "on"
         else:
             data[name] = value
+    for formset, _inline in model_admin.get_formsets_with_inlines(request, association):
+        bound = formset(instance=association, prefix=formset.get_default_prefix())
+        management = bound.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{bound.prefix}-{name}"] = management.initial.get(name, 0)
+        for inline_form in bound.initial_forms:
+            for name, field in inline_form.fields.items():
+                value = inline_form.initial.get(name, field.initial)
+                if value is not None:
+                    data[inline_form.add_prefix(name)] = getattr(value, "pk", value)
     data.update(changes)
     return {key: value for key, value in data.items() if value is not False}
 
@@ -257,7 +264,9 @@ def test_drafts_are_previewed_by_staff_only(client, admin_client, real_data):
     assert "Only staff can see this preview" in preview.content.decode()
     assert "no-store" in preview["Cache-Control"]
     assert preview["X-Robots-Tag"] == "noindex"
-    assert yokohama not in client.get("/en/associations/").context["page_obj"].object_list
+    assert yokohama.slug not in [
+        card.slug for card in client.get("/en/associations/").context["page_obj"].object_list
+    ]
 
 
 def test_view_on_site_link(admin_client, real_data):
@@ -332,8 +341,8 @@ def csv_bytes(rows):
     return out.getvalue().encode()
 
 
-def test_import_dry_run_shows_changes_then_commit_writes_them(admin_client, real_data, shared_csv):
-    rows = read_rows(shared_csv)
+def test_import_dry_run_shows_changes_then_commit_writes_them(admin_client, real_data, data_csv):
+    rows = read_rows(data_csv)
     yokohama_row = next(row for row in rows if row["municipality_code"] == "14100")
     yokohama_row["name_en"] = "Yokohama Association (renamed)"
     rows.append({**rows[0], "prefecture_code": "99", "name_ja": "存在しない県"})
@@ -375,8 +384,8 @@ def test_import_dry_run_shows_changes_then_commit_writes_them(admin_client, real
     assert created.history.latest().history_user.is_superuser
 
 
-def test_csv_round_trip_with_the_shared_data(real_data, shared_csv):
-    original = read_rows(shared_csv)
+def test_csv_round_trip_with_the_shipped_data(real_data, data_csv):
+    original = read_rows(data_csv)
     exported = AssociationResource().export().csv
     exported_rows = list(csv.DictReader(io.StringIO(exported)))
     assert len(exported_rows) == len(original) == 63

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from directory.models import Association, Prefecture, Region
 
-CSV_PATH = settings.BASE_DIR.parent / "shared" / "data" / "associations.csv"
+CSV_PATH = Path(settings.BASE_DIR) / "directory" / "data" / "associations.csv"
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
@@ -46,16 +46,87 @@ def test_loads_63_associations_in_csv_order(real_data, csv_rows):
         assert (association.city_ja or "") == row["city_ja"]
 
 
+DATA = Path(settings.BASE_DIR) / "directory" / "data"
+# The research files' words for what the catalogue calls otherwise (directory/data/README.md).
+SERVICE_SLUGS = {
+    "interpretation-translation": "interpretation",
+    "children-education": "childrens-education",
+}
+LANGUAGE_CODES = {"tl": "fil"}
+CONTACT_COLUMNS = ("postal_code", "address_ja", "address_en", "phone", "fax", "email")
+
+
+def data_rows(name):
+    with open(DATA / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
 def test_blank_facts_stay_blank(real_data):
     gunma = Association.objects.get(prefecture_id="10", level="prefecture")
     assert not gunma.name_en
     assert not Association.objects.get(slug="oita").website
     assert not Association.objects.get(slug="niigata-city").website
+    # Neither has a confirmed service, nor any consultation language: none is made up.
+    for slug in ("gunma", "oita"):
+        association = Association.objects.get(slug=slug)
+        assert not association.services.exists()
+        assert not association.languages.exists()
+        assert association.phone == association.email == association.contact_source_url == ""
+
+
+def test_fixtures_hold_every_service_and_language_fact_and_nothing_else(real_data):
+    from directory.models import AssociationLanguage, AssociationService
+
+    expected_services = {
+        (int(row["seed_order"]), SERVICE_SLUGS.get(row["service"], row["service"]),
+         row["source_url"], row["checked_on"])
+        for row in data_rows("services.csv")
+    }  # fmt: skip
+    loaded_services = {
+        (fact.association.display_order, fact.service.slug, fact.source_url,
+         fact.checked_on.isoformat())
+        for fact in AssociationService.objects.select_related("association", "service")
+    }  # fmt: skip
+    assert len(expected_services) == 185
+    assert loaded_services == expected_services
+    assert AssociationService.objects.count() == 185
+
+    expected_languages = {
+        (int(row["seed_order"]), LANGUAGE_CODES.get(row["language"], row["language"]),
+         row["source_url"], row["checked_on"])
+        for row in data_rows("consultation_languages.csv")
+    }  # fmt: skip
+    loaded_languages = {
+        (fact.association.display_order, fact.language.code, fact.source_url,
+         fact.checked_on.isoformat())
+        for fact in AssociationLanguage.objects.select_related("association", "language")
+    }  # fmt: skip
+    assert len(expected_languages) == 260
+    assert loaded_languages == expected_languages
+    assert AssociationLanguage.objects.count() == 260
+    assert not AssociationLanguage.objects.filter(language__code="tl").exists()
+
+
+def test_fixtures_hold_every_contact_and_nothing_else(real_data):
+    rows = {int(row["seed_order"]): row for row in data_rows("contacts.csv")}
+    assert len(rows) == 17
     for association in Association.objects.all():
-        assert association.phone == association.fax == association.email == ""
-        assert association.address_ja in ("", None)
-        assert association.services.count() == 0
-        assert association.languages.count() == 0
+        row = rows.get(association.display_order)
+        loaded = [getattr(association, name) or "" for name in CONTACT_COLUMNS]
+        if row is None:
+            assert loaded == [""] * len(CONTACT_COLUMNS), association.slug
+            assert association.contact_source_url == ""
+            assert association.contact_checked_on is None
+        else:
+            assert loaded == [row[name] for name in CONTACT_COLUMNS], association.slug
+            assert association.contact_source_url == row["source_url"]
+            assert association.contact_checked_on.isoformat() == row["checked_on"]
+
+
+def test_the_shipped_data_carries_no_quotes():
+    for name in ("services.csv", "consultation_languages.csv", "contacts.csv"):
+        with open(DATA / name, newline="", encoding="utf-8") as handle:
+            assert "evidence_quote" not in next(csv.reader(handle)), name
 
 
 def test_prefectures_and_regions(real_data, csv_rows):
@@ -84,11 +155,14 @@ def test_prefectures_and_regions(real_data, csv_rows):
 
 
 def test_association_fixture_holds_only_facts_from_the_csv():
-    """No contact details, services or descriptions are made up in the fixture."""
+    """Only what the data files say: no contact detail or description is made up."""
     from_csv = {
         "slug", "name", "name_ja", "name_en", "short_name", "level", "prefecture", "city",
         "city_ja", "city_en", "municipality_code", "website", "display_order", "source_note",
         "confidence",
+        # contacts.csv
+        "postal_code", "address", "address_ja", "address_en", "phone", "fax", "email",
+        "contact_source_url", "contact_checked_on",
     }  # fmt: skip
     # Columns derived from the names (Association.DERIVED_FIELDS) and record keeping.
     bookkeeping = {"uuid", "is_published", "search_text", "name_sort_key", "created", "updated"}

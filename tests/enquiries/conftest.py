@@ -22,6 +22,12 @@ class RecordingHandler:
     def __init__(self):
         self.envelopes = []
         self.greeting_delay = 0
+        # What the server answers after DATA, and how long after storing the message: a
+        # relay that stores, then answers after the client's timeout, is the one that used
+        # to multiply e-mails (issue 11).
+        self.data_reply = "250 Message accepted for delivery"
+        self.answer_delay = 0
+        self.rcpt_reply = None
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         # A slow server: answers the greeting only after `greeting_delay` seconds.
@@ -30,9 +36,17 @@ class RecordingHandler:
         session.host_name = hostname
         return responses
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
+        return self.data_reply
 
 
 class SMTPServer:

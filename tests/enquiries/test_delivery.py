@@ -69,7 +69,10 @@ def test_submission_reaches_the_division_and_the_resident(client, topics, smtp_s
     assert acknowledgement["Message-ID"] == deliveries["acknowledgement"].message_id
     assert acknowledgement["Content-Language"] == "ja"
     assert acknowledgement["Auto-Submitted"] == "auto-generated"
-    assert acknowledgement["Reply-To"] is None
+    # The division publishes no e-mail (fixtures/divisions.json): a reply still reaches
+    # the mailbox that received the enquiry.
+    assert Division.objects.get().email == ""
+    assert acknowledgement["Reply-To"] == "multiculture@example.org"
     text = text_of(acknowledgement)
     assert enquiry.reference in text
     # The topic in the resident's chosen language, the promised reply time, no free text.
@@ -146,20 +149,34 @@ def test_slow_smtp_server_times_out_and_is_retried(client, topics, smtp_server, 
     assert len(smtp_server.handler.envelopes) == 2
 
 
-def test_worker_killed_after_the_server_accepted_sends_again_with_the_same_message_id(
+def test_worker_killed_after_the_server_accepted_waits_then_sends_once_more(
     client, topics, smtp_server
 ):
-    """The documented duplicate window: accepted by SMTP, not yet recorded as sent."""
+    """The documented duplicate window: accepted by SMTP, not yet recorded as sent.
+
+    The row said "handed to the server" before DATA went out, so the next worker knows the
+    outcome is unknown: it does not resend at once, only once after the long delay, with the
+    same Message-ID."""
     submit_enquiry(client)
     with mock.patch.object(outbox, "record_sent", side_effect=Killed), pytest.raises(Killed):
         outbox.deliver_due()
     assert len(smtp_server.messages) == 1
     first_message_id = smtp_server.messages[0][1]["Message-ID"]
+    in_doubt = Delivery.objects.get(message_id=first_message_id)
+    assert in_doubt.data_sent is not None and in_doubt.leased_until is not None
 
-    run_worker()  # another worker: the dead one's lease still holds both messages
-    assert len(smtp_server.messages) == 1
+    run_worker()  # another worker: the dead one held only the message in hand
+    assert len(smtp_server.messages) == 2
 
     time_passes()  # the lease runs out
+    run_worker()
+    in_doubt.refresh_from_db()
+    assert len(smtp_server.messages) == 2, "not resent at full rate"
+    assert in_doubt.state == Delivery.State.PENDING and in_doubt.unknown_outcomes == 1
+    assert in_doubt.next_attempt > timezone.now() + timedelta(minutes=59)
+    assert "Outcome unknown" in in_doubt.last_error
+
+    time_passes()  # the long delay passes
     run_worker()
     message_ids = [message["Message-ID"] for _envelope, message in smtp_server.messages]
     assert len(message_ids) == 3
@@ -167,15 +184,16 @@ def test_worker_killed_after_the_server_accepted_sends_again_with_the_same_messa
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
 
 
-def test_worker_killed_before_sending_loses_nothing_and_sends_once(client, topics, smtp_server):
+def test_worker_killed_before_sending_holds_only_the_message_in_hand(client, topics, smtp_server):
     submit_enquiry(client)
     with mock.patch.object(outbox, "build_message", side_effect=Killed), pytest.raises(Killed):
         outbox.deliver_due()
     assert smtp_server.messages == []
-    assert Delivery.objects.filter(leased_until__isnull=False).count() == 2
+    assert Delivery.objects.filter(leased_until__isnull=False).count() == 1
 
+    run_worker()  # the other message is not stuck behind the dead worker's lease
+    assert len(smtp_server.messages) == 1
     time_passes()
-    run_worker()
     run_worker()
     assert len(smtp_server.messages) == 2
     assert len({message["Message-ID"] for _envelope, message in smtp_server.messages}) == 2
@@ -183,8 +201,8 @@ def test_worker_killed_before_sending_loses_nothing_and_sends_once(client, topic
 
 def test_a_leased_delivery_cannot_be_claimed_twice(client, topics):
     submit_enquiry(client)
-    first = outbox.claim_due()
-    second = outbox.claim_due()
+    first = outbox.claim_due(limit=2)
+    second = outbox.claim_due(limit=2)
     assert len(first) == 2
     assert second == []
 
@@ -252,6 +270,23 @@ def test_division_without_a_mailbox_waits_until_staff_add_one(client, topics, sm
     assert ["multiculture@example.org", "second@example.org"] in envelopes
 
 
+def test_division_without_a_mailbox_holds_the_acknowledgement_too(client, topics, smtp_server):
+    """A Reply-To nobody reads would leave the resident without a way to answer."""
+    Division.objects.update(mailboxes="")
+    submit_enquiry(client)
+    run_worker()
+    acknowledgement = Delivery.objects.get(kind=Delivery.Kind.ACKNOWLEDGEMENT)
+    assert acknowledgement.state == Delivery.State.PENDING
+    assert "No mailbox" in acknowledgement.last_error
+    assert smtp_server.messages == []
+    Division.objects.update(mailboxes="multiculture@example.org")
+    time_passes()
+    run_worker()
+    assert by_recipient(smtp_server)[("maya@example.net",)]["Reply-To"] == (
+        "multiculture@example.org"
+    )
+
+
 def test_topic_routes_to_its_own_division(client, topics, smtp_server):
     other = Division.objects.create(
         name="国際協力課", name_ja="国際協力課", mailboxes="cooperation@example.org"
@@ -259,8 +294,21 @@ def test_topic_routes_to_its_own_division(client, topics, smtp_server):
     Topic.objects.filter(pk=2).update(division=other)
     submit_enquiry(client, topic="2")
     run_worker()
-    assert ("cooperation@example.org",) in by_recipient(smtp_server)
+    messages = by_recipient(smtp_server)
+    assert ("cooperation@example.org",) in messages
+    assert messages[("maya@example.net",)]["Reply-To"] == "cooperation@example.org"
     assert Enquiry.objects.get().division == other
+
+
+def test_division_without_its_own_mailbox_replies_go_to_the_default_division(
+    client, topics, smtp_server
+):
+    other = Division.objects.create(name="国際協力課", name_ja="国際協力課", mailboxes="")
+    Topic.objects.filter(pk=2).update(division=other)
+    submit_enquiry(client, topic="2")
+    run_worker()
+    acknowledgement = by_recipient(smtp_server)[("maya@example.net",)]
+    assert acknowledgement["Reply-To"] == "multiculture@example.org"
 
 
 def test_a_hostile_topic_name_cannot_inject_headers(client, topics, smtp_server):

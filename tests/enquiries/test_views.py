@@ -8,8 +8,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import check_for_language
 
 from enquiries.forms import issue_form_token
-from enquiries.models import Delivery, Enquiry
-from portal.models import Page
+from enquiries.models import Delivery, Division, Enquiry
+from pages.models import Page
 from tests.enquiries.conftest import (
     VALID_ANSWERS,
     check_answers,
@@ -274,3 +274,25 @@ def test_confirmation_page_needs_a_valid_token(client, topics):
 
 def test_get_is_not_allowed_on_send(client, topics):
     assert client.get("/en/enquiries/send/").status_code == 405
+
+
+def contact_block(html):
+    match = re.search(r'<section class="contact-division".*?</section>', html, re.S)
+    assert match, "no For Enquiries block"
+    return match.group(0)
+
+
+def test_contact_block_shows_no_empty_email_label(client, topics):
+    division = Division.objects.get()
+    assert division.email == "", "the public e-mail stays blank until staff set it"
+    block = contact_block(client.get("/en/enquiries/new/").content.decode())
+    assert "Tel" in block and "+81-3-5213-1725" in block
+    assert "E-mail" not in block and "mailto:" not in block
+    # The mailboxes that receive enquiries are never shown.
+    assert "multiculture@example.org" not in block
+
+    division.email = "public@example.org"
+    division.save()
+    block = contact_block(client.get("/en/enquiries/new/").content.decode())
+    assert "<dt>E-mail</dt>" in block
+    assert 'href="mailto:public@example.org"' in block

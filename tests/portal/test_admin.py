@@ -14,7 +14,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.models import Page, StaffPreferences
+from pages.models import Page
+from portal.models import StaffPreferences
 from tests.staff import PASSWORD, make_staff
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -154,7 +155,7 @@ def test_page_drafts_preview_and_publish(client, admin_client, db):
     assert (
         preview.status_code == 200 and "Only staff can see this preview" in preview.content.decode()
     )
-    admin_client.post("/admin/portal/page/", {"action": "publish", "_selected_action": [page.pk]})
+    admin_client.post("/admin/pages/page/", {"action": "publish", "_selected_action": [page.pk]})
     assert client.get("/en/pages/about/").status_code == 200
     page.refresh_from_db()
     assert page.history.latest().history_change_reason == "Published"
@@ -164,7 +165,7 @@ def test_page_history_shows_old_and_new_values(admin_client, db):
     page = Page.objects.create(slug="about", title_ja="概要", body_ja="古い本文")
     page.body_ja = "新しい本文"
     page.save()
-    html = admin_client.get(f"/admin/portal/page/{page.pk}/history/").content.decode()
+    html = admin_client.get(f"/admin/pages/page/{page.pk}/history/").content.decode()
     assert "古い本文" in html and "新しい本文" in html
 
 
@@ -173,7 +174,7 @@ def test_directory_editor_cannot_reach_users_or_enquiries(client, db):
 
     editor = make_staff("editor", DIRECTORY_EDITORS)
     client.force_login(editor)
-    assert client.get("/admin/portal/page/").status_code == 200
+    assert client.get("/admin/pages/page/").status_code == 200
     assert client.get("/admin/directory/association/").status_code == 200
     assert client.get("/admin/auth/user/").status_code == 403
     assert client.get("/admin/enquiries/").status_code == 404
@@ -230,6 +231,9 @@ def test_production_cookies_are_secure():
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "portal.example",
         "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "ENQUIRY_SITE_URL": "https://portal.example",
+        "DEFAULT_FROM_EMAIL": "no-reply@portal.example",
     }
     script = (
         "import json; from portal import settings as s; print(json.dumps([s.SESSION_COOKIE_SECURE,"

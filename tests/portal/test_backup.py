@@ -57,7 +57,7 @@ def test_backup_and_restore_round_trip(server, tmp_path):
         source,
         "shell",
         "-c",
-        "from portal.models import Page;"
+        "from pages.models import Page;"
         "Page.objects.create(slug='backup-check', title_ja='個人情報', body_en='**Ünïcode** ✓',"
         " is_published=True)",
     )

@@ -1,8 +1,8 @@
-"""The client's address from the connection and X-Forwarded-For (portal/client_address.py)."""
+"""The client's address from the connection and X-Forwarded-For (core/client_address.py)."""
 
 import pytest
 
-from portal.client_address import client_address, derive, parse_networks
+from core.client_address import client_address, derive, parse_networks
 
 LOOPBACK = parse_networks(("127.0.0.1", "::1"))
 TWO_TIERS = parse_networks(("127.0.0.1", "10.0.0.0/24"))

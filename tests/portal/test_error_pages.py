@@ -96,7 +96,7 @@ class Chunks:
 
 
 def test_a_chunked_body_over_the_limit_is_413(db, rf, settings):
-    from portal.middleware import RequestBodyLimitMiddleware
+    from core.middleware import RequestBodyLimitMiddleware
 
     settings.REQUEST_MAX_BODY_BYTES = 1000
     request = rf.post("/en/search/", content_type="text/plain")
@@ -107,7 +107,7 @@ def test_a_chunked_body_over_the_limit_is_413(db, rf, settings):
 
 
 def test_a_chunked_body_within_the_limit_reaches_the_view(db, rf, settings):
-    from portal.middleware import RequestBodyLimitMiddleware
+    from core.middleware import RequestBodyLimitMiddleware
 
     settings.REQUEST_MAX_BODY_BYTES = 1000
     request = rf.post("/en/search/", content_type="text/plain")

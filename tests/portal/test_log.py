@@ -2,7 +2,7 @@ import json
 import logging
 import sys
 
-from portal.log import JsonFormatter
+from core.log import JsonFormatter
 
 
 def record(name="portal", message="hello %s", args=("world",), **extra):

@@ -1,6 +1,6 @@
 import re
 
-from portal.prefecture_map import TILES
+from directory.prefecture_map import TILES
 
 
 def test_every_prefecture_has_its_own_tile():
@@ -10,7 +10,7 @@ def test_every_prefecture_has_its_own_tile():
 
 def test_map_page_links_every_prefecture_to_the_filtered_list(client, real_data):
     html = client.get("/en/map/").content.decode()
-    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    svg = html.split('class="prefecture-map__svg"', 1)[1].split("</svg>", 1)[0]
     links = re.findall(
         r'<a href="/en/associations/\?prefecture=(\d\d)"[^>]*aria-label="([^"]+)"', svg
     )
@@ -44,7 +44,7 @@ def test_the_home_page_shows_the_map(client, real_data):
 
 def test_the_map_draws_nothing_from_elsewhere(client, real_data):
     html = client.get("/en/map/").content.decode()
-    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    svg = html.split('class="prefecture-map__svg"', 1)[1].split("</svg>", 1)[0]
     assert "http" not in svg
     assert "<script" not in svg and "style=" not in svg
 
@@ -52,3 +52,22 @@ def test_the_map_draws_nothing_from_elsewhere(client, real_data):
 def test_the_map_makes_few_queries(client, real_data, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         client.get("/en/map/")
+
+
+def test_long_names_go_on_two_lines_at_a_space_or_between_syllables():
+    from directory.prefecture_map import _fit
+
+    assert _fit("東京都") == (["東京都"], 24)
+    lines, size = _fit("와카야마 현")
+    assert lines == ["와카야마", "현"] and size > 20
+    lines, _size = _fit("ဆိုင်းတားမား")  # Saitama in Burmese: no spaces
+    assert len(lines) == 2 and "".join(lines) == "ဆိုင်းတားမား"
+    assert not any(line.startswith("\u103a") or line.startswith("\u1039") for line in lines)
+
+
+def test_tile_labels_are_outside_the_links_and_the_names_say_the_count(client, real_data):
+    html = client.get("/ko/map/").content.decode()
+    svg = html.split('class="prefecture-map__svg"', 1)[1].split("</svg>", 1)[0]
+    for link in re.findall(r"<a [^>]*>.*?</a>", svg, flags=re.S):
+        assert "<text" not in link
+    assert svg.count('class="tile-label') == 47

@@ -73,7 +73,7 @@ def test_hsds_organizations_follow_the_3_0_shape(client, real_data):
         assert organization["name"] and organization["description"]
         for key in ("services", "contacts", "phones", "locations", "funding", "programs"):
             assert isinstance(organization[key], list)
-    yokohama = next(o for o in organizations if o["website"] == "https://www.yokeweb.com/")
+    yokohama = next(o for o in organizations if o.get("website") == "https://www.yokeweb.com/")
     assert yokohama["id"] == str(Association.objects.get(slug="yokohama-city").uuid)
     assert yokohama["name"] == "公益財団法人横浜市国際交流協会"
     assert (
@@ -84,6 +84,8 @@ def test_hsds_organizations_follow_the_3_0_shape(client, real_data):
 
 def test_hsds_services_languages_and_contacts_with_stable_ids(client, real_data):
     association = Association.objects.get(slug="yokohama-city")
+    association.service_facts.all().delete()
+    association.language_facts.all().delete()
     association.services.add(Service.objects.get(slug="japanese-classes"))
     association.languages.add(*Language.objects.filter(code__in=["en", "vi"]))
     association.email = "info@example.org"
@@ -199,3 +201,73 @@ def test_robots_txt_points_to_the_sitemap(client):
     text = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+
+
+def test_csv_and_json_carry_each_facts_source_and_date(client, real_data):
+    kawasaki = Association.objects.get(slug="kawasaki-city")
+    service_facts = list(kawasaki.service_facts.select_related("service"))
+    language_facts = list(kawasaki.language_facts.select_related("language"))
+    assert service_facts and language_facts
+
+    record = next(
+        a
+        for a in client.get("/open-data/associations.json").json()["associations"]
+        if a["slug"] == "kawasaki-city"
+    )
+    assert record["services"] == [fact.service.slug for fact in service_facts]
+    assert record["service_facts"] == [
+        {
+            "service": fact.service.slug,
+            "source_url": fact.source_url,
+            "checked_on": fact.checked_on.isoformat(),
+        }
+        for fact in service_facts
+    ]
+    assert [fact["language"] for fact in record["consultation_language_facts"]] == [
+        fact.language.code for fact in language_facts
+    ]
+    assert "ne" in record["consultation_languages"]
+
+    text = client.get("/open-data/associations.csv").content.decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["slug"] == "kawasaki-city")
+    languages = row["consultation_languages"].split(";")
+    sources = row["consultation_languages_sources"].split(";")
+    dates = row["consultation_languages_checked_on"].split(";")
+    assert len(languages) == len(sources) == len(dates) == len(language_facts)
+    nepali = languages.index("ne")
+    fact = next(f for f in language_facts if f.language.code == "ne")
+    assert (sources[nepali], dates[nepali]) == (fact.source_url, fact.checked_on.isoformat())
+
+
+def test_csv_contact_details_with_their_source(client, real_data):
+    association = Association.objects.exclude(contact_source_url="").first()
+    text = client.get("/open-data/associations.csv").content.decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["slug"] == association.slug)
+    assert row["contact_source_url"] == association.contact_source_url
+    assert row["contact_checked_on"] == (
+        association.contact_checked_on.isoformat() if association.contact_checked_on else ""
+    )
+    assert (row["phone"], row["postal_code"]) == (association.phone, association.postal_code)
+
+
+def test_a_source_with_the_list_separator_stays_one_item(client, real_data):
+    fact = Association.objects.get(slug="kawasaki-city").language_facts.first()
+    fact.source_url = "https://example.org/page;section=2"
+    fact.save()
+    text = client.get("/open-data/associations.csv").content.decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["slug"] == "kawasaki-city")
+    sources = row["consultation_languages_sources"].split(";")
+    assert "https://example.org/page%3Bsection=2" in sources
+    assert len(sources) == len(row["consultation_languages"].split(";"))
+
+
+def test_the_export_makes_the_same_queries_whatever_the_number_of_facts(
+    client, real_data, django_assert_max_num_queries
+):
+    for url in (
+        "/open-data/associations.csv",
+        "/open-data/associations.json",
+        "/open-data/hsds/organizations.json",
+    ):
+        with django_assert_max_num_queries(8):
+            client.get(url)

@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 
 from enquiries.models import Topic
-from portal.models import Page, ResourceLink
+from pages.models import Page, ResourceLink
 
 
 @pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_link_text_falls_back_with_its_language(client, real_data):
 def test_the_real_pages_and_topics_exist_in_every_language(client, real_data, language):
     """Content staff keep, as shipped: every page, link and enquiry topic is translated, so
     no visitor meets a fallback notice on them."""
-    from portal.i18n import fallback_languages
+    from core.i18n import fallback_languages
 
     for page in Page.objects.published():
         assert fallback_languages(page, ["title", "body"], language) == [], page.slug

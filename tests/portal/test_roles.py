@@ -18,11 +18,11 @@ KEY_CASES = [
     (DIRECTORY_EDITORS, "directory.delete_association", True),
     (DIRECTORY_EDITORS, "directory.change_service", True),
     (DIRECTORY_EDITORS, "directory.change_prefecture", True),
-    (DIRECTORY_EDITORS, "portal.change_page", True),
-    (DIRECTORY_EDITORS, "portal.add_page", True),
+    (DIRECTORY_EDITORS, "pages.change_page", True),
+    (DIRECTORY_EDITORS, "pages.add_page", True),
     (DIRECTORY_EDITORS, "directory.view_historicalassociation", True),
     (DIRECTORY_EDITORS, "directory.delete_historicalassociation", False),
-    (DIRECTORY_EDITORS, "portal.change_historicalpage", False),
+    (DIRECTORY_EDITORS, "pages.change_historicalpage", False),
     (DIRECTORY_EDITORS, "portal.view_staffpreferences", False),
     (DIRECTORY_EDITORS, "enquiries.view_division", False),
     (DIRECTORY_EDITORS, "enquiries.change_division", False),
@@ -37,11 +37,11 @@ KEY_CASES = [
     (ENQUIRY_HANDLERS, "enquiries.delete_division", False),
     (ENQUIRY_HANDLERS, "directory.view_association", False),
     (ENQUIRY_HANDLERS, "directory.change_association", False),
-    (ENQUIRY_HANDLERS, "portal.change_page", False),
+    (ENQUIRY_HANDLERS, "pages.change_page", False),
     (ENQUIRY_HANDLERS, "auth.view_user", False),
     (SITE_ADMINISTRATORS, "directory.change_association", True),
     (SITE_ADMINISTRATORS, "enquiries.change_division", True),
-    (SITE_ADMINISTRATORS, "portal.change_page", True),
+    (SITE_ADMINISTRATORS, "pages.change_page", True),
     (SITE_ADMINISTRATORS, "auth.change_user", True),
     (SITE_ADMINISTRATORS, "auth.change_group", True),
     (SITE_ADMINISTRATORS, "axes.delete_accessattempt", True),
@@ -104,7 +104,7 @@ def test_enquiry_models_added_later_get_the_intended_actions():
     assert role_allows(ENQUIRY_HANDLERS, "enquiries", "topic", "view_topic")
     assert not role_allows(ENQUIRY_HANDLERS, "enquiries", "topic", "change_topic")
     assert not role_allows(DIRECTORY_EDITORS, "enquiries", "enquiry", "view_enquiry")
-    assert role_allows(DIRECTORY_EDITORS, "portal", "link", "change_link")
+    assert role_allows(DIRECTORY_EDITORS, "pages", "link", "change_link")
     assert role_allows(SITE_ADMINISTRATORS, "enquiries", "enquiry", "delete_enquiry")
 
 

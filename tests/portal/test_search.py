@@ -1,6 +1,6 @@
 import pytest
 
-from portal.models import Page
+from pages.models import Page
 from portal.search import clean_query, highlight, search_terms
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from directory.models import Association
-from portal.models import Page
+from pages.models import Page
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -113,7 +113,7 @@ def test_a_template_nonce_is_added_to_the_policy(rf):
     from django.http import HttpResponse
     from django.template import engines
 
-    from portal.middleware import SecurityHeadersMiddleware
+    from core.middleware import SecurityHeadersMiddleware
 
     def view(request):
         html = engines["django"].from_string('<script nonce="{{ request.csp_nonce }}"></script>')
@@ -149,6 +149,10 @@ def production_env(tmp_path, **extra):
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="portal.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        # Not contacted by `check`; the tests that serve requests pass a real one.
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        ENQUIRY_SITE_URL="https://portal.example.org",
+        DEFAULT_FROM_EMAIL="no-reply@portal.example.org",
         STATIC_ROOT=str(tmp_path / "static"),
         DJANGO_SETTINGS_MODULE="portal.settings",
     )
@@ -170,7 +174,17 @@ def test_check_deploy_has_nothing_to_say_about_production_settings(tmp_path):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+PRODUCTION_REQUIRED = [
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ENQUIRY_SITE_URL",
+    "DEFAULT_FROM_EMAIL",
+]
+
+
+@pytest.mark.parametrize("missing", PRODUCTION_REQUIRED)
 def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
     env = production_env(tmp_path)
     del env[missing]
@@ -202,8 +216,8 @@ print(json.dumps({
 """
 
 
-def test_production_settings_in_a_real_process(tmp_path):
-    env = production_env(tmp_path)
+def test_production_settings_in_a_real_process(tmp_path, redis_url):
+    env = production_env(tmp_path, REDIS_URL=redis_url)
     collected = run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
     assert collected.returncode == 0, collected.stderr
     result = run(["-c", PRODUCTION_PROBE], env)

@@ -10,10 +10,21 @@ from localflavor.jp.jp_prefectures import JP_PREFECTURES
 from modeltranslation.utils import build_localized_fieldname
 
 from directory import reference
-from directory.importing import ImportError_, association_fields, read_rows, stable_uuid
+from directory.help_lines import HelpLineDataError, help_line_fixtures
+from directory.importing import (
+    DATA_DIR,
+    LANGUAGE_CODES,
+    SERVICE_SLUGS,
+    ImportError_,
+    association_fields,
+    read_contacts,
+    read_facts,
+    read_rows,
+    stable_uuid,
+)
 from directory.models import Association
 
-DEFAULT_CSV = settings.BASE_DIR.parent / "shared" / "data" / "associations.csv"
+DEFAULT_CSV = DATA_DIR / "associations.csv"
 
 
 LOCALFLAVOR_LOCALES = Path(localflavor.__file__).parent / "locale"
@@ -61,23 +72,46 @@ def derived_fields(association):
     return {name: getattr(association, name) for name in Association.DERIVED_FIELDS}
 
 
+def fact_order(catalogue_pk):
+    """Facts by association, then in the catalogue's order: stable whatever the CSV's order."""
+    return lambda fact: (fact.seed_order, catalogue_pk[fact.value])
+
+
 class Command(BaseCommand):
     help = (
-        "Regenerate fixtures/*.json from the associations CSV, django-localflavor's "
+        "Regenerate fixtures/*.json from directory/data/, django-localflavor's "
         "prefectures and directory/reference.py. Writes files only; touches no database."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--csv", default=str(DEFAULT_CSV))
+        parser.add_argument(
+            "--data",
+            default=str(DATA_DIR),
+            help="The folder with services.csv, consultation_languages.csv and contacts.csv.",
+        )
         parser.add_argument("--output", default=str(settings.BASE_DIR / "fixtures"))
 
     def handle(self, *args, **options):
-        csv_path, output = options["csv"], options["output"]
+        csv_path, output, data = options["csv"], options["output"], Path(options["data"])
+        service_pk = {slug: pk for pk, (slug, _n, _d) in enumerate(reference.SERVICES, 1)}
+        language_pk = {
+            code: pk for pk, (code, _n, _names) in enumerate(reference.CONSULTATION_LANGUAGES, 1)
+        }
         try:
             rows = read_rows(csv_path)
             associations = [association_fields(row) for row in rows]
-        except (OSError, ImportError_) as error:
+            service_facts = read_facts(data / "services.csv", "service", SERVICE_SLUGS, service_pk)
+            language_facts = read_facts(
+                data / "consultation_languages.csv", "language", LANGUAGE_CODES, language_pk
+            )
+            contacts = read_contacts(data / "contacts.csv")
+        except (OSError, ImportError_, ValueError) as error:
             raise CommandError(str(error)) from error
+        seed_orders = {fields["display_order"] for fields in associations}
+        for fact in (*service_facts, *language_facts):
+            if fact.seed_order not in seed_orders:
+                raise CommandError(f"A fact about association {fact.seed_order}, not in the CSV")
         region_of = {row["prefecture_code"]: row["region"] for row in rows}
         region_of.update(reference.PREFECTURES_WITHOUT_ASSOCIATION_REGION)
         region_pk = {slug: pk for pk, (slug, _names) in enumerate(reference.REGIONS, 1)}
@@ -145,6 +179,33 @@ class Command(BaseCommand):
                 }
             ],
             "associations": [],
+            # Association pks are their seed_order (below), so a fact names its association so.
+            "service_facts": [
+                {
+                    "model": "directory.associationservice",
+                    "pk": pk,
+                    "fields": {
+                        "association": fact.seed_order,
+                        "service": service_pk[fact.value],
+                        "source_url": fact.source_url,
+                        "checked_on": fact.checked_on.isoformat(),
+                    },
+                }
+                for pk, fact in enumerate(sorted(service_facts, key=fact_order(service_pk)), 1)
+            ],
+            "language_facts": [
+                {
+                    "model": "directory.associationlanguage",
+                    "pk": pk,
+                    "fields": {
+                        "association": fact.seed_order,
+                        "language": language_pk[fact.value],
+                        "source_url": fact.source_url,
+                        "checked_on": fact.checked_on.isoformat(),
+                    },
+                }
+                for pk, fact in enumerate(sorted(language_facts, key=fact_order(language_pk)), 1)
+            ],
         }
         for index, (slug, lazy_name) in enumerate(JP_PREFECTURES, 1):
             code = f"{index:02d}"
@@ -167,6 +228,10 @@ class Command(BaseCommand):
         for fields in associations:
             uuid_value = str(stable_uuid(fields))
             prefecture = fields.pop("prefecture_id")
+            contact = contacts.pop(fields["display_order"], None)
+            if contact:
+                fields.update(contact, address=contact["address_ja"])
+                fields["contact_checked_on"] = contact["contact_checked_on"].isoformat()
             fixtures["associations"].append(
                 {
                     "model": "directory.association",
@@ -184,6 +249,15 @@ class Command(BaseCommand):
                     },
                 }
             )
+
+        if contacts:
+            raise CommandError(f"Contacts of associations not in the CSV: {sorted(contacts)}")
+        try:
+            fixtures["help_lines"] = help_line_fixtures(
+                {item["fields"]["code"]: item["pk"] for item in fixtures["languages"]}
+            )
+        except HelpLineDataError as error:
+            raise CommandError(str(error)) from error
 
         output_dir = Path(output)
         output_dir.mkdir(parents=True, exist_ok=True)

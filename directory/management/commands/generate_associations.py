@@ -5,10 +5,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
+from core.caching import bump_generation
 from directory.models import Association, Language, Prefecture, Service
-from portal.caching import bump_generation
 
 BATCH_SIZE = 500
+# Made-up JIS X 0402 codes above the real ones (prefecture 01-47 + three digits): 48000 to
+# 99999. A code is unique and five digits, so beyond the 52,000 the space holds, generated
+# associations have none (as a prefectural one); the listing does not need one.
+FIRST_MADE_UP_CODE = 48000
+LAST_CODE = 99999
+
+
+def municipality_code(number):
+    code = FIRST_MADE_UP_CODE + number
+    return f"{code:05d}" if code <= LAST_CODE else ""
 
 
 class Command(BaseCommand):
@@ -57,7 +67,7 @@ class Command(BaseCommand):
                 prefecture=prefecture,
                 city_ja=f"第{number}市",
                 city_en=f"City {number}",
-                municipality_code=f"{50000 + number:05d}",
+                municipality_code=municipality_code(number),
                 website=f"https://association-{number}.example.org/",
                 display_order=1000 + number,
                 is_published=True,

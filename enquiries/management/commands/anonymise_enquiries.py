@@ -7,10 +7,11 @@ from enquiries.models import Enquiry
 
 class Command(BaseCommand):
     help = (
-        "Remove the name, contact details, message and staff notes from enquiries closed (or "
-        "marked spam) longer ago than ENQUIRY_RETENTION_DAYS, keeping topic, language, "
-        "prefecture, status and dates for statistics. Safe to run daily from cron: it only "
-        "touches enquiries not yet anonymised."
+        "Remove the name, contact details, message, staff notes and e-mail recipients of "
+        "enquiries closed (or marked spam) longer ago than ENQUIRY_RETENTION_DAYS, and of any "
+        "other enquiry whose status has not changed for ENQUIRY_OPEN_RETENTION_DAYS, keeping "
+        "topic, language, prefecture, status and dates for statistics. Safe to run daily "
+        "from cron: it only touches enquiries not yet anonymised."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +25,10 @@ class Command(BaseCommand):
             count = due.count()
             self.stdout.write(
                 f"{count} enquiries would be anonymised (retention "
-                f"{settings.ENQUIRY_RETENTION.days} days)."
+                f"{settings.ENQUIRY_RETENTION.days} days after closing, "
+                f"{settings.ENQUIRY_OPEN_RETENTION.days} days for open ones); "
+                f"{Enquiry.objects.anonymised_soon().count()} within "
+                f"{settings.ENQUIRY_RETENTION_WARNING.days} days."
             )
             return
         count = 0

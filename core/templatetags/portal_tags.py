@@ -1,0 +1,115 @@
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from core.i18n import bcp47, fallback_languages, resolve_translation
+from core.languages import BY_CODE
+from core.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.simple_tag
+def translated(instance, field_name, plain=False):
+    """A translated field in the visitor's language, or its fallback marked with its `lang`.
+
+    `plain=True` gives the bare text, for places that cannot hold markup such as <title>.
+    """
+    text, language_code = resolve_translation(instance, field_name)
+    current = get_language()
+    if text and language_code != current and not plain:
+        direction = direction_of(language_code)
+        if direction != direction_of(current):
+            # English inside an Urdu page keeps its own direction (and vice versa).
+            return format_html(
+                '<span lang="{}" dir="{}">{}</span>', bcp47(language_code), direction, text
+            )
+        return format_html('<span lang="{}">{}</span>', bcp47(language_code), text)
+    return text
+
+
+def direction_of(language_code):
+    language = BY_CODE.get(language_code)
+    return language.direction if language else "ltr"
+
+
+@register.simple_tag
+def translation_language(instance, field_name):
+    """The language code the visitor will actually see a translated field in."""
+    return resolve_translation(instance, field_name)[1]
+
+
+@register.inclusion_tag("includes/fallback_notice.html")
+def fallback_notice(items, *field_names):
+    """Tells the visitor, in their language, that some text falls back to another language.
+
+    `items` is an instance or a list of them: `{% fallback_notice association "name" "city" %}`
+    or `{% fallback_notice page_obj.object_list "name" %}`. Renders nothing without fallbacks.
+    """
+    return {
+        "fallback_languages": [BY_CODE[code] for code in fallback_languages(items, field_names)]
+    }
+
+
+@register.simple_tag(takes_context=True)
+def current_page_path(context):
+    """This page's path and query, to come back to; the home page when the address names
+    no page of this site (the path of a 404 can say anything, `//evil.example` included)."""
+    request = context["request"]
+    path = request.get_full_path()
+    if (
+        getattr(request, "resolver_match", None) is None
+        or not path.startswith("/")
+        or (path[1:2] in ("/", "\\"))
+    ):
+        return reverse("home")
+    return path
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, language_code, absolute=False):
+    """The current page, with its query string, in another language; the language's home
+    page when the address names no page of this site (a 404, say).
+
+    Built only from this site's own paths, never from what the request path merely says:
+    `GET /%2fevil.example` must not link to `//evil.example`.
+    """
+    request = context["request"]
+    url = None
+    if getattr(request, "resolver_match", None) is not None:
+        url = translate_url(request.get_full_path(), language_code)
+    if not url or not url.startswith(f"/{language_code}/"):
+        with translation.override(language_code):
+            url = reverse("home")
+    return request.build_absolute_uri(url) if absolute else url
+
+
+@register.filter
+def markdown(text):
+    """Markdown from staff, rendered and sanitised (see portal/markdown.py)."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - nh3 has sanitised it
+
+
+@register.filter(name="bcp47")
+def bcp47_filter(language_code):
+    return bcp47(language_code)
+
+
+# As django.utils.html.json_script: <, > and & escaped, so the data can never close the
+# <script> element or open a comment, whatever staff type into a field.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data):
+    """A `<script type="application/ld+json">` data block (not executable script)."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped above
+    )
