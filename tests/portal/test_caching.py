@@ -81,7 +81,7 @@ def test_staff_changes_to_an_association_show_at_once(client, real_data, page_ca
 
 def test_adding_a_service_to_an_association_shows_at_once(client, real_data, page_cache):
     association = Association.objects.get(slug="hokkaido")
-    service = Service.objects.first()
+    service = Service.objects.exclude(associations=association).first()
     url = association.get_absolute_url()
     assert service.name_en not in client.get(url).content.decode()
     association.services.add(service)
