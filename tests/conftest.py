@@ -102,7 +102,8 @@ def redis_url(tmp_path_factory):
     )
     try:
         for line in process.stdout:
-            if "Ready to accept connections" in line:
+            # Redis 7.0 logs "ready to accept connections at <socket>", later ones "Ready to…".
+            if "ready to accept connections" in line.lower():
                 break
         else:
             pytest.fail("redis-server did not start")
