@@ -126,10 +126,13 @@ def test_a_second_render_in_the_same_language_counts_nothing(tagged):
             assert (again.facets, again.total) == expected
         assert len(queries) == lookups, query
         assert not any("GROUP BY" in query["sql"] for query in queries.captured_queries)
-    consultation = Service.objects.get(slug="consultation")
-    before = listing("service=consultation").total
-    Association.objects.get(slug="hokkaido").services.add(consultation)
-    assert listing("service=consultation").total == before + 1
+    # Hokkaido's association lists a consultation desk but no Japanese classes yet.
+    classes = Service.objects.get(slug="japanese-classes")
+    hokkaido = Association.objects.get(slug="hokkaido")
+    assert not hokkaido.services.filter(pk=classes.pk).exists()
+    before = listing("service=japanese-classes").total
+    hokkaido.services.add(classes)
+    assert listing("service=japanese-classes").total == before + 1
 
 
 def test_the_listing_renders_without_reading_a_deferred_field(
