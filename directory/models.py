@@ -154,10 +154,9 @@ class AssociationQuerySet(models.QuerySet):
         return self.exclude(website="").filter(website_checked_at__isnull=True)
 
     def for_detail(self):
+        # The facts carry their service or language: the page and its schema.org data
+        # (directory/open_data.py) read them, so the plain many-to-many is not fetched too.
         return self.select_related("prefecture__region").prefetch_related(
-            # The page's schema.org data reads these (directory/open_data.py).
-            "services",
-            "languages",
             models.Prefetch("service_facts", AssociationService.objects.select_related("service")),
             models.Prefetch(
                 "language_facts", AssociationLanguage.objects.select_related("language")

@@ -419,7 +419,7 @@ def schema_org_organization(request, association):
         data["address"]["postalCode"] = association.postal_code
     if association.address:
         data["address"]["streetAddress"] = association.address
-    languages = [language.code for language in association.languages.all()]
+    languages = [fact.language.code for fact in association.language_facts.all()]
     if languages:
         data["knowsLanguage"] = languages
     return data

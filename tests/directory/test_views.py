@@ -71,7 +71,11 @@ def test_each_filter_and_combinations(client, real_data, query, expected_count):
 
 
 def display_orders(response):
-    return sorted(a.display_order for a in response.context["page_obj"].object_list)
+    """The seed order of each association the page lists (cards carry slugs, not rows)."""
+    slugs = [card.slug for card in response.context["page_obj"].object_list]
+    orders = dict(Association.objects.filter(slug__in=slugs).values_list("slug", "display_order"))
+    assert len(orders) == len(slugs)
+    return sorted(orders.values())
 
 
 def test_the_service_filter_lists_the_50_with_a_confirmed_consultation_desk(client, real_data):
