@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldError, ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -286,6 +290,17 @@ class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, Dir
     resource_classes = [AssociationResource]
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
+
+    def export_action(self, request):
+        """The export filters by the change list's parameters; one that names no field made
+        django-import-export fail with a 500. Such a request goes to the change list, which
+        answers bad parameters its own way."""
+        try:
+            return super().export_action(request)
+        except (IncorrectLookupParameters, FieldError, ValidationError):
+            changelist = reverse("admin:directory_association_changelist")
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponseRedirect(f"{changelist}?{query}" if query else changelist)
 
     @admin.display(description=_("website"), ordering="website_status")
     def website_check(self, obj):

@@ -109,11 +109,13 @@ def prefecture_map_page(request):
 def set_text_size(request):
     """Remember the text size and go back: plain links, so it works without JavaScript."""
     next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path of this site: redirect() would take "0" or "home" for a view name to
+    # reverse (a NoReverseMatch, a 500), and a relative path would land under /text-size/.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("home")
-    response = redirect(next_url)
+    response = HttpResponseRedirect(next_url)
     size = request.GET.get("size")
     if size == DEFAULT:
         response.delete_cookie(COOKIE_NAME, samesite="Lax")
