@@ -24,10 +24,17 @@ class SiteLanguage:
     native_name: str  # the name in its own script, for the switcher
     english_name: str  # marked for translation: `name` gives it in the visitor's language
     direction: str = "ltr"
+    # The CLDR locale (Babel's spelling) whose dates and numbers the pages use, where it is
+    # not the BCP 47 tag with an underscore: core.locale_formats reads only `cldr_locale`.
+    cldr: str = ""
 
     @property
     def name(self):
         return gettext(self.english_name)
+
+    @property
+    def cldr_locale(self):
+        return self.cldr or self.bcp47.replace("-", "_")
 
 
 # Japanese, Easy Japanese, then the languages of Japan's national help desk for foreign
@@ -36,8 +43,11 @@ SITE_LANGUAGES = (
     SiteLanguage("ja", "ja", "日本語", _("Japanese")),
     # Easy Japanese is Japanese to a screen reader and a search engine; the private-use
     # subtag keeps it apart from standard Japanese in hreflang.
-    SiteLanguage("ja-easy", "ja-x-easy", "やさしい にほんご", _("Easy Japanese")),
-    SiteLanguage("en", "en", "English", _("English")),
+    # CLDR has no Easy Japanese; its readers see dates as Japanese writes them (2026年12月2日),
+    # which the furigana then reads.
+    SiteLanguage("ja-easy", "ja-x-easy", "やさしい にほんご", _("Easy Japanese"), cldr="ja"),
+    # The interface is written in British English (enquiry, licence), and so are its dates.
+    SiteLanguage("en", "en", "English", _("English"), cldr="en_GB"),
     SiteLanguage("zh-hans", "zh-Hans", "简体中文", _("Chinese (Simplified)")),
     SiteLanguage("ko", "ko", "한국어", _("Korean")),
     SiteLanguage("vi", "vi", "Tiếng Việt", _("Vietnamese")),

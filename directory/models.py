@@ -568,10 +568,6 @@ class HelpLine(Fact):
     def __str__(self):
         return self.name
 
-    @property
-    def phone_uri(self):
-        return "tel:" + "".join(character for character in self.phone if character.isdigit())
-
 
 # The directory's order of levels: the prefectural association first, then the designated
 # cities, as on CLAIR's page (AssociationQuerySet.in_directory_order).

@@ -111,7 +111,7 @@ def rate_limited(request, email):
 
 def too_many(request, wait):
     response = render(
-        request, "enquiries/rate_limited.html", {"minutes": math.ceil(wait / 60)}, status=429
+        request, "enquiries/rate_limited.html", {"wait_minutes": math.ceil(wait / 60)}, status=429
     )
     response["Retry-After"] = str(wait)
     return response

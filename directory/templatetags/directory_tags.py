@@ -2,9 +2,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django import template
-from django.utils import formats
 from django.utils.html import format_html
 
+from core import locale_formats
 from core.templatetags.portal_tags import json_ld_script
 from directory.open_data import schema_org_organization
 
@@ -19,11 +19,8 @@ def association_json_ld(context, association):
 
 @register.filter
 def checked_date(value):
-    """The day a fact was checked, as the visitor's language writes dates.
-
-    The one place that formats these dates, so that a better formatter replaces it here.
-    """
-    return formats.date_format(value, "DATE_FORMAT")
+    """The day a fact was checked, as the visitor's language writes dates (CLDR's long date)."""
+    return locale_formats.long_date(value)
 
 
 @register.filter

@@ -64,7 +64,7 @@ def test_nara_has_no_association_and_points_to_the_multiculture_division(client,
     assert association_slugs(response) == []
     assert "Nara has no International Association on our list." in html
     assert "Multiculture Division" in html
-    assert "+81-3-5213-1725" in html
+    assert 'href="tel:+81352131725">+81 3-5213-1725</a>' in html
 
 
 def test_nara_in_japanese_names_the_prefecture_in_japanese(client, real_data):

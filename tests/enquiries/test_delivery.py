@@ -78,6 +78,7 @@ def test_submission_reaches_the_division_and_the_resident(client, topics, smtp_s
     # The topic in the resident's chosen language, the promised reply time, no free text.
     assert "お住まいの地域の国際交流協会について" in text
     assert "5営業日以内" in text
+    assert "03-5213-1725" in text and "+81" not in text, "a Japanese reader dials it as in Japan"
     assert "Line one" not in text and "Maya" not in text
 
     assert {delivery.state for delivery in enquiry.deliveries.all()} == {Delivery.State.SENT}
@@ -94,6 +95,7 @@ def test_acknowledgement_follows_the_reply_language(
     acknowledgement = by_recipient(smtp_server)[("maya@example.net",)]
     assert acknowledgement["Content-Language"] == language
     assert topic_name in text_of(acknowledgement)
+    assert "+81 3-5213-1725" in text_of(acknowledgement)
 
 
 def test_smtp_down_keeps_the_enquiry_and_delivers_once_it_is_back(client, topics, settings):
