@@ -22,6 +22,13 @@ from core.languages import BY_CODE
 # Pages in these languages show Japanese numbers as they are dialled inside Japan (03-1234-5678);
 # the others show the country code a reader from abroad knows to look for (+81 3-1234-5678).
 NATIONAL_PHONE_LANGUAGES = frozenset({"ja", "ja-easy"})
+CALLABLE_IN_JAPAN_ONLY = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+        phonenumbers.PhoneNumberType.UAN,
+    }
+)
 
 
 @lru_cache(maxsize=64)
@@ -86,6 +93,10 @@ def phone_number(value, language_code=None):
     number = _parse_japanese_number(value)
     if number is None:
         return value
+    if number.country_code == 81 and phonenumbers.number_type(number) in CALLABLE_IN_JAPAN_ONLY:
+        # 0120/0800 freephone and 0570 Navi Dial cannot be dialled from abroad: "+81 120…"
+        # would suggest otherwise. Shown as the source publishes it (0120-76-2029).
+        return value
     national = (language_code or get_language()) in NATIONAL_PHONE_LANGUAGES
     if national and number.country_code == 81:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
@@ -99,4 +110,7 @@ def phone_uri(value):
     number = _parse_japanese_number(value)
     if number is None:
         return "tel:" + "".join(character for character in value if character.isdigit())
+    if number.country_code == 81 and phonenumbers.number_type(number) in CALLABLE_IN_JAPAN_ONLY:
+        # Not reachable through +81: the national digits, as a phone in Japan dials them.
+        return "tel:0" + str(number.national_number)
     return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

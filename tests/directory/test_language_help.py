@@ -82,7 +82,7 @@ def test_none_for_the_address_then_the_same_region_then_the_help_line(client, la
     assert "We have no record that the associations for your address answer in Nepali." in html
     assert html.index("Associations in your region") < html.index("Associations elsewhere")
     assert html.index("Associations elsewhere") < html.index("FRESC Help Desk")
-    assert 'href="tel:+81120762029"' in html
+    assert 'href="tel:0120762029"' in html
     assert "Weekdays 9:00–17:00" in html
     assert "This information is as reported in July 2021 and may have changed." in html
     assert 'href="https://news.yahoo.co.jp/articles/31a405e35d5f291ebda67dce36ee13950c7ebf59"' in (
@@ -175,7 +175,7 @@ def test_every_language_renders_the_fallback(client, languages_recorded, languag
     languages_recorded({"tokyo": ["ne"]})
     response, html = ask(client, "252-0236", "ne", page_language=language)
     assert 'class="language-help"' in html
-    assert 'href="tel:+81120762029"' in html
+    assert 'href="tel:0120762029"' in html
 
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
@@ -274,7 +274,7 @@ def test_the_listing_with_no_match_in_a_language_offers_the_help_line(
     assert response.context["page_obj"].paginator.count == 0
     assert html.count("<h1") == 1
     assert "National help lines in Nepali" in html
-    assert 'href="tel:+81120762029"' in html
+    assert 'href="tel:0120762029"' in html
     assert 'href="/en/associations/?language=ne"' in html
     assert 'href="/en/associations/serving/?language=ne#postal-code"' in html
 

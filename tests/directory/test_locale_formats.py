@@ -210,3 +210,15 @@ def test_e_mails_isolate_the_number_with_plain_text_marks():
         "\u2066+81 3-5213-1725\u2069"
     )
     assert render("{{ value|phone_text }}", "ja", value="+81-3-5213-1725") == "03-5213-1725"
+
+
+@pytest.mark.parametrize("language", ["ja", "en", "ne"])
+@pytest.mark.parametrize(
+    ("stored", "dialled"),
+    [("0120-76-2029", "tel:0120762029"), ("0570-064-211", "tel:0570064211")],
+)
+def test_numbers_only_callable_inside_japan_stay_as_published(language, stored, dialled):
+    """Freephone (0120, 0800) and Navi Dial (0570) numbers cannot be called through +81: no
+    page shows them in international form, and the link dials the national digits."""
+    assert render("{{ value|phone }}", language, value=stored) == stored
+    assert render("{{ value|tel_uri }}", language, value=stored) == dialled
