@@ -3,6 +3,7 @@ import time
 import unicodedata
 import uuid
 
+import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -38,6 +39,14 @@ def read_form_token(value):
         return {"key": uuid.UUID(token["key"]), "issued": float(token["issued"])}
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
+
+
+def is_callable_number(phone):
+    """A number phonenumbers knows to exist: Japanese unless it starts with a country code."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(phone, "JP"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def too_long(max_length):
@@ -161,7 +170,16 @@ class EnquiryForm(forms.Form):
                 _("Enter a phone number using only digits, spaces, brackets, “+” and “-”."),
                 code="invalid",
             )
-        return self._checked_length(phone, PHONE_MAX_LENGTH)
+        phone = self._checked_length(phone, PHONE_MAX_LENGTH)
+        if phone and not is_callable_number(phone):
+            raise ValidationError(
+                _(
+                    "Enter a phone number we can call, with its area code, for example "
+                    "090-1234-5678, or with its country code, for example +63 2 8123 4567."
+                ),
+                code="invalid_number",
+            )
+        return phone
 
     def clean_email(self):
         email = self.cleaned_data["email"]
