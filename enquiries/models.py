@@ -3,7 +3,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -378,8 +378,16 @@ class EnquiryEvent(models.Model):
 
 class DeliveryQuerySet(models.QuerySet):
     def due(self, now):
-        return self.filter(state=Delivery.State.PENDING, next_attempt__lte=now).filter(
-            Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+        """Waiting, due and not leased. The notice telling the resident that their enquiry
+        has been forwarded waits until the association's copy has really been sent: it
+        would say so untruly while that copy is still waiting, failing or refused."""
+        forward_sent = Delivery.objects.filter(
+            enquiry=OuterRef("enquiry"), kind=Delivery.Kind.FORWARD, state=Delivery.State.SENT
+        )
+        return (
+            self.filter(state=Delivery.State.PENDING, next_attempt__lte=now)
+            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+            .filter(~Q(kind=Delivery.Kind.FORWARD_NOTICE) | Exists(forward_sent))
         )
 
     def send_again_now(self):

@@ -80,7 +80,7 @@ def test_forwarded_with_consent_to_the_association_and_the_resident_is_told(
     assert notice["Auto-Submitted"] == "auto-generated"
     with translation.override("ne"):
         sentence = translation.gettext(
-            "The association will write to you at the e-mail address you gave. Its address is:"
+            "The association will contact you using the details you gave us. Its e-mail address is:"
         )
     assert sentence.isascii() is False, "the notice is translated into Nepali"
     assert sentence in text_of(notice) and ASSOCIATION_MAILBOX in text_of(notice)
@@ -131,3 +131,40 @@ def test_division_copy_links_to_the_configured_site(association, smtp_server, se
     assert f"https://kokusai.example.jp/admin/enquiries/enquiry/{enquiry.pk}/change/" in (
         text_of(division)
     )
+
+
+def test_the_resident_is_told_only_once_the_association_has_the_enquiry(
+    admin_client, association, smtp_server
+):
+    """The notice says "we have forwarded": it waits while the association's copy is refused,
+    and follows it once staff send that copy again."""
+    enquiry = enquiry_about(association, consent=True)
+    run_worker()
+    arrival = len(smtp_server.messages)
+    accept = smtp_server.handler.handle_RCPT
+
+    async def refuse_the_association(server, session, envelope, address, rcpt_options):
+        if address == ASSOCIATION_MAILBOX:
+            return "550 5.1.1 Mailbox unavailable"
+        return await accept(server, session, envelope, address, rcpt_options)
+
+    smtp_server.handler.handle_RCPT = refuse_the_association
+
+    forward(admin_client, enquiry)
+    run_worker()
+
+    assert len(smtp_server.messages) == arrival, (
+        "the association refused its copy, and the notice waits for it"
+    )
+    states = dict(enquiry.deliveries.values_list("kind", "state"))
+    assert states[Delivery.Kind.FORWARD] == Delivery.State.REJECTED
+    assert states[Delivery.Kind.FORWARD_NOTICE] == Delivery.State.PENDING
+
+    smtp_server.handler.handle_RCPT = accept
+    admin_client.post(CHANGELIST, {"action": "retry_deliveries", "_selected_action": [enquiry.pk]})
+    run_worker()
+
+    recipients = [envelope.rcpt_tos for envelope, _message in smtp_server.messages[arrival:]]
+    assert recipients == [[ASSOCIATION_MAILBOX], ["maya@example.net"]]
+    states = dict(enquiry.deliveries.values_list("kind", "state"))
+    assert states[Delivery.Kind.FORWARD_NOTICE] == Delivery.State.SENT
