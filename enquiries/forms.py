@@ -21,7 +21,11 @@ ANSWERS_SALT = "enquiries.answers"
 MESSAGE_MAX_LENGTH = 5000
 NAME_MAX_LENGTH = 100
 PHONE_MAX_LENGTH = 30
-PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-.]*$")
+# "+81 3-5213-1725", "(03) 5213-1725", "090-1234-5678": a number may open with its area code
+# in brackets, as Japanese numbers are often written.
+PHONE_PATTERN = re.compile(r"^\+?\(?[0-9][0-9 ()\-.]*$")
+# Dashes a Japanese keyboard types in a number ("090ー1234ー5678"), which NFKC leaves alone.
+PHONE_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
 HONEYPOT_FIELD = "website"
 
 
@@ -165,6 +169,7 @@ class EnquiryForm(forms.Form):
 
     def clean_phone(self):
         phone = unicodedata.normalize("NFKC", clean_single_line(self.cleaned_data["phone"]))
+        phone = phone.translate(PHONE_DASHES)
         if phone and not PHONE_PATTERN.match(phone):
             raise ValidationError(
                 _("Enter a phone number using only digits, spaces, brackets, “+” and “-”."),
