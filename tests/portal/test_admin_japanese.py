@@ -19,8 +19,10 @@ ALLOWED_WORDS = {
     # Codes and abbreviations Japanese staff use as they are.
     "CLAIR", "JIS", "FAX", "HTTP", "UUID", "TOTP", "CSV", "XLSX", "csv", "xlsx", "OK",
 }  # fmt: skip
-# Language codes, shown after each language's name: "ベトナム語 (vi)".
+# Language codes, shown after each language's name: "ベトナム語 (vi)：4項目中0項目", and in
+# each translated field's label: "住所 [pt-br]".
 LANGUAGE_CODE = re.compile(r"^\(?[a-z]{2,3}(-[a-z]+)?\)?$")
+BRACKETED_LANGUAGE_CODE = re.compile(r"[(\[][a-z]{2,3}(-[a-z]+)?[)\]]")
 URL_OR_ADDRESS = re.compile(r"\S+://\S+|\S+@\S+|\b[\w-]+(\.[\w-]+)+/?\S*")
 
 
@@ -60,7 +62,8 @@ def english_words(html, data=()):
     data_words = {word for value in data for word in re.findall(r"[A-Za-z]+", str(value))}
     found = set()
     for text in parser.texts:
-        for token in URL_OR_ADDRESS.sub(" ", text).split():
+        text = BRACKETED_LANGUAGE_CODE.sub(" ", URL_OR_ADDRESS.sub(" ", text))
+        for token in text.split():
             if LANGUAGE_CODE.match(token):
                 continue
             for word in re.findall(r"[^\W\d_]+", token):
