@@ -186,7 +186,9 @@ class PublicPageCacheMiddleware:
         # Raises DisallowedHost (a 400) for a host not in ALLOWED_HOSTS, before any lookup.
         key = caching.entry_key(request)
         generation, entry = self.lookup(key)
-        if entry is not None:
+        # A disabled cache (PAGE_CACHE_SECONDS=0) replays nothing, not even pages stored in
+        # the shared cache while it was on: every request renders.
+        if entry is not None and settings.PAGE_CACHE_SECONDS > 0:
             return self.replay(request, entry)
         response = self.get_response(request)
         if not self.is_public_response(request, response):

@@ -1,4 +1,4 @@
-"""django-import-export's view of associations: the shape of shared/data/associations.csv.
+"""django-import-export's view of associations: the shape of directory/data/associations.csv.
 
 Rows become field values through directory.importing (the same mapping as
 `manage.py import_associations`); exports write importing.association_row().

@@ -1,3 +1,4 @@
+import json
 import re
 import time
 import unicodedata
@@ -264,14 +265,48 @@ class EnquiryForm(forms.Form):
         }
         return {"fields": fields, "labels": labels, "spam": self.spam_reason}
 
-    def save(self):
-        """Store the enquiry and queue its e-mails in one transaction; idempotent per form.
+    def differs_from(self, enquiry):
+        """Whether these answers are not the ones `enquiry` was stored with: the resident
+        went back, changed something and sent again (or sent a second tab)."""
+        data = self.cleaned_data
+        stored = {
+            "topic": enquiry.topic_id,
+            "association": enquiry.association_id,
+            "name": enquiry.name,
+            "email": enquiry.email,
+            "phone": enquiry.phone,
+            "reply_language": enquiry.reply_language,
+            "prefecture": enquiry.prefecture_id,
+            "message": enquiry.message,
+            "forwarding_consent": enquiry.forwarding_consent is not None,
+        }
+        given = {
+            "topic": data["topic"].pk,
+            "association": data["association"].pk if data["association"] else None,
+            "name": data["name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "reply_language": data["reply_language"],
+            "prefecture": data["prefecture"].pk if data["prefecture"] else None,
+            "message": data["message"],
+            "forwarding_consent": bool(data["forwarding_consent"]),
+        }
+        return stored != given
+
+    def changed_submission_key(self):
+        """The key of a changed resubmission: derived from the form's key and the answers, so
+        that sending the same changed answers twice still stores them once."""
+        answers = json.dumps(self.as_payload()["fields"], sort_keys=True)
+        return uuid.uuid5(uuid.UUID(str(self.token["key"])), answers)
+
+    def save(self, key=None):
+        """Store the enquiry and queue its e-mails in one transaction; idempotent per key.
 
         Returns (enquiry, created). A second submit of the same form returns the first
-        enquiry instead of creating another.
+        enquiry instead of creating another. `key` defaults to the form's own.
         """
         data = self.cleaned_data
-        key = self.token["key"]
+        key = key or self.token["key"]
         now = timezone.now()
         for _attempt in range(3):
             try:

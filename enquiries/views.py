@@ -82,8 +82,12 @@ def render_check(request, payload, *, unavailable=False, status=200):
     )
 
 
-def redirect_to_sent(enquiry):
-    token = signing.dumps(enquiry.reference, salt=SENT_SALT)
+def redirect_to_sent(enquiry, earlier=None):
+    """The "sent" page of `enquiry`; `earlier` is the enquiry a changed resubmission follows."""
+    sent = {"reference": enquiry.reference}
+    if earlier is not None:
+        sent["earlier"] = earlier.reference
+    token = signing.dumps(sent, salt=SENT_SALT)
     return redirect(reverse("enquiries:sent", kwargs={"token": token}))
 
 
@@ -180,28 +184,41 @@ def send_enquiry(request):
             # A topic withdrawn meanwhile, or a form left open too long.
             token = payload["fields"]["form_token"] if form.token else issue_form_token()
             return render_form(request, form, token)
-        existing = Enquiry.objects.filter(submission_key=form.token["key"]).first()
+        key, earlier = form.token["key"], None
+        existing = Enquiry.objects.filter(submission_key=key).first()
+        if existing and form.differs_from(existing):
+            # Back → Change → Send, or a second tab: the first enquiry may already be with
+            # the division, so the changed answers become a new enquiry and the visitor is
+            # told that both were sent (never silently the first reference alone).
+            key, earlier = form.changed_submission_key(), existing
+            existing = Enquiry.objects.filter(submission_key=key).first()
         if existing:
-            return redirect_to_sent(existing)
+            return redirect_to_sent(existing, earlier)
         wait = rate_limited(request, form.cleaned_data["email"])
         if wait:
             return too_many(request, wait)
         form.spam_reason = str(payload.get("spam") or "")[:100]
-        enquiry, _created = form.save()
+        enquiry, _created = form.save(key)
     except DatabaseError:
         logger.exception("Database unavailable while storing an enquiry")
         return render_check(request, payload, unavailable=True, status=503)
-    return redirect_to_sent(enquiry)
+    return redirect_to_sent(enquiry, earlier)
 
 
 @never_cache
 def enquiry_sent(request, token):
     try:
-        reference = signing.loads(token, salt=SENT_SALT, max_age=SENT_PAGE_MAX_AGE)
+        sent = signing.loads(token, salt=SENT_SALT, max_age=SENT_PAGE_MAX_AGE)
     except signing.BadSignature as error:
         raise Http404 from error
+    if isinstance(sent, str):  # a link signed before changed resubmissions were told apart
+        sent = {"reference": sent}
     return render(
         request,
         "enquiries/enquiry_sent.html",
-        {"reference": reference, "reply_days": settings.ENQUIRY_REPLY_WORKING_DAYS},
+        {
+            "reference": sent["reference"],
+            "earlier_reference": sent.get("earlier"),
+            "reply_days": settings.ENQUIRY_REPLY_WORKING_DAYS,
+        },
     )

@@ -102,3 +102,10 @@ def test_a_code_in_two_prefectures_lists_both(client, real_data):
 def test_the_finder_makes_few_queries(client, real_data, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client.get(URL, {"postal_code": "231-0023"})
+
+
+def test_a_name_shown_in_its_fallback_language_is_marked_with_it(client, real_data):
+    """Kawasaki has no Nepali name in the data: the English one is shown, marked lang="en",
+    so that screen readers do not read it with Nepali pronunciation."""
+    _response, html = serving(client, "210-0007", "ne")
+    assert '<span lang="en">Kawasaki</span>' in html

@@ -131,6 +131,59 @@ def test_double_submit_creates_one_enquiry(client, topics):
     assert first["Location"] == second["Location"]
 
 
+def test_a_changed_resubmission_is_a_new_enquiry_and_the_visitor_is_told(client, topics):
+    """Back → Change → Send (or a second tab) with the same form: the changed answers are not
+    dropped behind the first reference; they are a new enquiry, and the page says so."""
+    token = issue_form_token()
+    first = send(client, check_answers(client, token=token))
+    original = Enquiry.objects.get()
+    changed_check = check_answers(
+        client, token=token, message="Where can I learn Japanese in Kawasaki?"
+    )
+    changed = send(client, changed_check)
+    assert changed.status_code == 302
+    assert changed["Location"] != first["Location"]
+    assert Enquiry.objects.count() == 2
+    newer = Enquiry.objects.exclude(pk=original.pk).get()
+    assert newer.message == "Where can I learn Japanese in Kawasaki?"
+    assert Enquiry.objects.get(pk=original.pk).message == original.message
+    assert Delivery.objects.filter(enquiry=newer).count() == 2
+
+    page = client.get(changed["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'id="reference">{newer.reference}</strong>' in html
+    assert "You changed your answers after sending enquiry" in html
+    assert original.reference in html
+    # The first enquiry's own page says nothing of the kind.
+    assert "You changed your answers" not in client.get(first["Location"]).content.decode()
+
+    # Sending the same changed answers again stores them once.
+    again = send(client, changed_check)
+    assert again["Location"] == changed["Location"]
+    assert Enquiry.objects.count() == 2
+
+
+def test_the_changed_resubmission_notice_is_in_the_visitors_language(client, topics):
+    token = issue_form_token()
+    send(client, check_answers(client, "vi", token=token))
+    changed = send(client, check_answers(client, "vi", token=token, name="Nguyen Van B"), "vi")
+    html = client.get(changed["Location"]).content.decode()
+    assert '<html lang="vi"' in html
+    assert "You changed your answers" not in html
+    assert Enquiry.objects.get(name="Nguyen Van B").reference in html
+    assert Enquiry.objects.exclude(name="Nguyen Van B").get().reference in html
+
+
+def test_the_earlier_reference_is_isolated_on_a_right_to_left_page(client, topics):
+    token = issue_form_token()
+    send(client, check_answers(client, "ur", token=token))
+    changed = send(client, check_answers(client, "ur", token=token, phone="045-222-1111"), "ur")
+    html = client.get(changed["Location"]).content.decode()
+    earlier = Enquiry.objects.exclude(phone="045-222-1111").get()
+    assert f'<bdi dir="ltr">{earlier.reference}</bdi>' in html
+
+
 def test_resubmitting_step_one_with_the_same_token_still_creates_one_enquiry(client, topics):
     token = issue_form_token()
     send(client, check_answers(client, token=token))
@@ -227,6 +280,40 @@ def test_csrf_is_enforced(topics):
         "/en/enquiries/new/", {**VALID_ANSWERS, "form_token": issue_form_token()}
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "lang", "direction"),
+    [("en", "en", "ltr"), ("vi", "vi", "ltr"), ("ur", "ur", "rtl")],
+)
+def test_a_form_that_fails_the_csrf_check_says_what_to_do_in_the_visitors_language(
+    topics, language, lang, direction
+):
+    from django.test import Client
+    from django.utils import translation
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        f"/{language}/enquiries/new/", {**VALID_ANSWERS, "form_token": issue_form_token()}
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f'<html lang="{lang}" dir="{direction}">' in html
+    assert html.count("<h1>") == 1
+    with translation.override(language):
+        assert translation.gettext("The form could not be sent") in html
+        assert (
+            translation.gettext(
+                "Go back, reload the page and send the form again. If you wrote a long message, "
+                "copy it first so that you do not lose it."
+            )
+            in html
+        )
+    assert "CSRF" not in html
+    if language != "en":
+        assert "The form could not be sent" not in html
+    assert response["Cache-Control"] == "no-store"
+    assert Enquiry.objects.count() == 0
 
 
 def database_down():

@@ -5,7 +5,7 @@ from directory.importing import ImportError_, import_rows, read_rows
 
 class Command(BaseCommand):
     help = (
-        "Create or update associations from a CSV shaped like shared/data/associations.csv. "
+        "Create or update associations from a CSV shaped like directory/data/associations.csv. "
         "Idempotent: rows are matched on their JIS prefecture or municipality code."
     )
 
