@@ -22,7 +22,11 @@ run: $(BIN)/.installed messages
 	$(PY) manage.py migrate -v0
 	$(PY) manage.py load_initial_data --update
 	@echo "The portal is at http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "The outbox worker runs beside it: enquiry e-mails are printed here."
+	@# One command, two processes: Ctrl-C (or the server exiting) stops the worker too.
+	$(PY) manage.py run_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(BIN)/.installed messages
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,6 +1,7 @@
 """Admin actions shared by the directory and the content pages."""
 
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -31,3 +32,10 @@ def publish(modeladmin, request, queryset):
 )
 def unpublish(modeladmin, request, queryset):
     _set_published(modeladmin, request, queryset, False, "Unpublished")
+
+
+def dated_filename(stem, extension, moment=None):
+    """A download's name dated in the site's time zone (Japan), as the admin shows dates:
+    `associations-2026-01-02-0500.csv`, never the UTC date."""
+    local = timezone.localtime(moment)
+    return f"{stem}-{local:%Y-%m-%d-%H%M}.{extension}"

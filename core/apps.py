@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core.caching import content_changed
+        from core.vendor_strings import name_third_party_apps
+
+        name_third_party_apps()
 
         # Staff changes to public content make the shared page cache stale (docs/deploy.md).
         for signal in (post_save, post_delete, m2m_changed):

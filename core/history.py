@@ -30,5 +30,7 @@ class MeaningfulChangesHelper(HistoricalRecordContextHelper):
 class HistoryAdmin(SimpleHistoryAdmin):
     """History with who, when and each field's old and new value; any version revertable."""
 
+    object_history_form_template = "admin/history_form.html"
+
     def get_historical_record_context_helper(self, request, historical_record):
         return MeaningfulChangesHelper(self.model, historical_record)

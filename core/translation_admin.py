@@ -25,9 +25,11 @@ def language_label(code):
     language = BY_CODE.get(code)
     if language is None:
         return code
-    if language.native_name == language.english_name:
-        return f"{language.native_name} ({code})"
-    return f"{language.native_name} · {language.english_name} ({code})"
+    # In its own script, and in the staff member's language for those who cannot read it.
+    name = str(language.name)
+    if language.native_name == name:
+        return f"{name} ({code})"
+    return f"{language.native_name} · {name} ({code})"
 
 
 def filled(obj, field_name, code):

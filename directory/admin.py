@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from core.admin_actions import publish, unpublish
+from core.admin_actions import dated_filename, publish, unpublish
 from core.history import HistoryAdmin
 from core.translation_admin import (
     LanguageGroupedTranslationAdmin,
@@ -290,6 +290,11 @@ class AssociationAdmin(ImportExportModelAdmin, TranslationCompletenessMixin, Dir
     resource_classes = [AssociationResource]
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
+    # The preview lists only the rows the file changes, each changed column old → new.
+    import_template_name = "admin/directory/association/import.html"
+
+    def get_export_filename(self, request, queryset, file_format):
+        return dated_filename("associations", file_format.get_extension())
 
     def export_action(self, request):
         """The export filters by the change list's parameters; one that names no field made

@@ -7,6 +7,7 @@ Rows become field values through directory.importing (the same mapping as
 from django.core.exceptions import ValidationError
 from import_export import resources
 from import_export.fields import Field
+from import_export.resources import Diff
 
 from directory.importing import (
     CSV_COLUMNS,
@@ -39,6 +40,42 @@ def fields_for(row):
         raise ValidationError(str(error)) from error
 
 
+class RowChanges(list):
+    """The package's per-column diff HTML, plus `changes`: (column, old, new) of each column
+    whose value the import changes, for a preview that shows only those."""
+
+    changes = ()
+
+
+class ChangedColumnsDiff(Diff):
+    """The preview compares rows as the CSV has them (association_row), not by attribute:
+    most columns are not attributes of an association and came out blank."""
+
+    def __init__(self, resource, instance, new):
+        self.left = self._row(instance, new)
+        self.right = []
+        self.new = new
+
+    def compare_with(self, resource, instance):
+        self.right = self._row(instance, False)
+
+    @staticmethod
+    def _row(instance, new):
+        if new or instance is None:
+            return [""] * len(CSV_COLUMNS)
+        row = association_row(instance)
+        return ["" if row[column] is None else str(row[column]) for column in CSV_COLUMNS]
+
+    def as_html(self):
+        html = RowChanges(super().as_html())
+        html.changes = [
+            (column, old, new)
+            for column, old, new in zip(CSV_COLUMNS, self.left, self.right, strict=True)
+            if old != new
+        ]
+        return html
+
+
 class AssociationResource(resources.ModelResource):
     class Meta:
         model = Association
@@ -54,6 +91,9 @@ class AssociationResource(resources.ModelResource):
         self.fields = {
             column: Field(attribute=column, column_name=column) for column in CSV_COLUMNS
         }
+
+    def get_diff_class(self):
+        return ChangedColumnsDiff
 
     @classmethod
     def get_display_name(cls):

@@ -113,7 +113,7 @@ class EnquiryEventInline(admin.TabularInline):
 
     @admin.display(description=_("what changed"))
     def field_display(self, event):
-        return Enquiry._meta.get_field(event.field).verbose_name
+        return event.field_label
 
     @admin.display(description=_("from"))
     def old_display(self, event):
@@ -225,6 +225,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "mark_closed",
         "mark_spam",
         "mark_not_spam",
+        "forward_to_association",
         "retry_deliveries",
         "export_csv",
     )
@@ -383,6 +384,43 @@ class EnquiryAdmin(admin.ModelAdmin):
             % {"count": queued},
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Forward to the association"), permissions=["change"])
+    def forward_to_association(self, request, queryset):
+        """Only with the resident's consent and to an association with an e-mail address;
+        the association gets what the resident sent, the resident a notice in their language."""
+        refused = {"no_consent": [], "no_address": [], "closed": [], "already": []}
+        forwarded = 0
+        for enquiry in queryset.select_related("association"):
+            reason = enquiry.why_not_forwardable()
+            if reason:
+                refused[reason].append(enquiry.reference)
+            elif enquiry.forward_to_association(request.user):
+                forwarded += 1
+        if forwarded:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d enquiry forwarded to its association; the resident is told.",
+                    "%(count)d enquiries forwarded to their associations; the residents are told.",
+                    forwarded,
+                )
+                % {"count": forwarded},
+                messages.SUCCESS,
+            )
+        explanations = {
+            "no_consent": _("Not forwarded, the resident did not agree: %(references)s"),
+            "no_address": _("Not forwarded, the association has no e-mail address: %(references)s"),
+            "closed": _("Not forwarded, marked as spam or anonymised: %(references)s"),
+            "already": _("Not forwarded again, already forwarded: %(references)s"),
+        }
+        for reason, references in refused.items():
+            if references:
+                self.message_user(
+                    request,
+                    explanations[reason] % {"references": ", ".join(references)},
+                    messages.WARNING,
+                )
 
     @admin.action(description=_("Send their waiting or failed e-mails now"), permissions=["change"])
     def retry_deliveries(self, request, queryset):

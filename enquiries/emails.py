@@ -37,9 +37,13 @@ def build_message(delivery, connection=None):
     enquiry = delivery.enquiry
     if enquiry.anonymised:
         raise NothingToSend("The enquiry has been anonymised.")
-    if delivery.kind == Delivery.Kind.DIVISION:
-        return division_message(delivery, connection)
-    return acknowledgement(delivery, connection)
+    build = {
+        Delivery.Kind.DIVISION: division_message,
+        Delivery.Kind.ACKNOWLEDGEMENT: acknowledgement,
+        Delivery.Kind.FORWARD: forwarded_message,
+        Delivery.Kind.FORWARD_NOTICE: forwarding_notice,
+    }[delivery.kind]
+    return build(delivery, connection)
 
 
 def _headers(delivery, language):
@@ -116,6 +120,77 @@ def acknowledgement(delivery, connection=None):
         to=[enquiry.email],
         # The division's public e-mail stays blank until staff publish one, so a resident's
         # reply goes to the mailboxes that received the enquiry: the people answering it.
+        reply_to=division_recipients(enquiry),
+        headers=headers,
+        connection=connection,
+    )
+
+
+def association_address(enquiry):
+    if enquiry.association is None or not enquiry.association.email:
+        raise NoRecipients(_("The association has no e-mail address."))
+    return enquiry.association.email
+
+
+def forwarded_message(delivery, connection=None):
+    """The enquiry as the resident sent it, for the association: never the internal notes."""
+    enquiry = delivery.enquiry
+    language = settings.ENQUIRY_STAFF_LANGUAGE
+    with translation.override(language):
+        topic = resolve_translation(enquiry.topic, "name", language)[0]
+        context = {
+            "enquiry": enquiry,
+            "topic": topic,
+            "prefecture": (
+                resolve_translation(enquiry.prefecture, "name", language)[0]
+                if enquiry.prefecture
+                else ""
+            ),
+            "reply_language": enquiry.reply_language_label(),
+            "division_name": resolve_translation(enquiry.division, "name", language)[0],
+            "organisation": resolve_translation(enquiry.division, "organisation", language)[0],
+        }
+        subject = _("[%(reference)s] Enquiry forwarded by CLAIR: %(topic)s") % {
+            "reference": enquiry.reference,
+            "topic": topic,
+        }
+        body = render_to_string("enquiries/email/forwarded.txt", context)
+    return EmailMessage(
+        subject=single_line_for_header(subject),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[association_address(enquiry)],
+        # The association answers the resident directly, as the resident agreed.
+        reply_to=[enquiry.email],
+        headers=_headers(delivery, language),
+        connection=connection,
+    )
+
+
+def forwarding_notice(delivery, connection=None):
+    """Tells the resident, in their language, which association now has their enquiry."""
+    enquiry = delivery.enquiry
+    language = enquiry.reply_language
+    association = enquiry.association
+    with translation.override(language):
+        context = {
+            "reference": enquiry.reference,
+            "association_name": resolve_translation(association, "name", language)[0],
+            "association_email": association_address(enquiry),
+            "division_name": resolve_translation(enquiry.division, "name", language)[0],
+            "organisation": resolve_translation(enquiry.division, "organisation", language)[0],
+        }
+        subject = _("Your enquiry %(reference)s has been forwarded to the association") % {
+            "reference": enquiry.reference
+        }
+        body = render_to_string("enquiries/email/forwarding_notice.txt", context)
+    headers = _headers(delivery, language)
+    headers["Auto-Submitted"] = "auto-generated"
+    return EmailMessage(
+        subject=single_line_for_header(subject),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[enquiry.email],
         reply_to=division_recipients(enquiry),
         headers=headers,
         connection=connection,

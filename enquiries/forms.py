@@ -4,6 +4,7 @@ import time
 import unicodedata
 import uuid
 
+import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -21,7 +22,11 @@ ANSWERS_SALT = "enquiries.answers"
 MESSAGE_MAX_LENGTH = 5000
 NAME_MAX_LENGTH = 100
 PHONE_MAX_LENGTH = 30
-PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-.]*$")
+# "+81 3-5213-1725", "(03) 5213-1725", "090-1234-5678": a number may open with its area code
+# in brackets, as Japanese numbers are often written.
+PHONE_PATTERN = re.compile(r"^\+?\(?[0-9][0-9 ()\-.]*$")
+# Dashes a Japanese keyboard types in a number ("090ー1234ー5678"), which NFKC leaves alone.
+PHONE_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
 HONEYPOT_FIELD = "website"
 
 
@@ -39,6 +44,14 @@ def read_form_token(value):
         return {"key": uuid.UUID(token["key"]), "issued": float(token["issued"])}
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
+
+
+def is_callable_number(phone):
+    """A number phonenumbers knows to exist: Japanese unless it starts with a country code."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(phone, "JP"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def too_long(max_length):
@@ -157,12 +170,22 @@ class EnquiryForm(forms.Form):
 
     def clean_phone(self):
         phone = unicodedata.normalize("NFKC", clean_single_line(self.cleaned_data["phone"]))
+        phone = phone.translate(PHONE_DASHES)
         if phone and not PHONE_PATTERN.match(phone):
             raise ValidationError(
                 _("Enter a phone number using only digits, spaces, brackets, “+” and “-”."),
                 code="invalid",
             )
-        return self._checked_length(phone, PHONE_MAX_LENGTH)
+        phone = self._checked_length(phone, PHONE_MAX_LENGTH)
+        if phone and not is_callable_number(phone):
+            raise ValidationError(
+                _(
+                    "Enter a phone number we can call, with its area code, for example "
+                    "090-1234-5678, or with its country code, for example +63 2 8123 4567."
+                ),
+                code="invalid_number",
+            )
+        return phone
 
     def clean_email(self):
         email = self.cleaned_data["email"]

@@ -2,8 +2,8 @@ import secrets
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -280,8 +280,32 @@ class Enquiry(models.Model):
         if self.status == self.Status.SPAM:
             return []
         return [
-            Delivery.objects.get_or_create(enquiry=self, kind=kind)[0] for kind in Delivery.Kind
+            Delivery.objects.get_or_create(enquiry=self, kind=kind)[0]
+            for kind in Delivery.ON_ARRIVAL
         ]
+
+    def why_not_forwardable(self):
+        """Why this enquiry may not go to its association, or None if it may."""
+        if self.anonymised or self.status == self.Status.SPAM:
+            return "closed"
+        if self.association is None or not self.forwarding_consent:
+            return "no_consent"
+        if not self.association.email:
+            return "no_address"
+        if self.deliveries.filter(kind=Delivery.Kind.FORWARD).exists():
+            return "already"
+        return None
+
+    def forward_to_association(self, actor):
+        """Queue the enquiry for its association and the notice to the resident, recorded in
+        the history. Only with the resident's consent; returns False when not forwarded."""
+        if self.why_not_forwardable():
+            return False
+        with transaction.atomic():
+            for kind in Delivery.ON_FORWARDING:
+                Delivery.objects.get_or_create(enquiry=self, kind=kind)
+            self.record_change(actor, "forwarded", "", self.association.email)
+        return True
 
     def anonymise(self, now=None):
         now = now or timezone.now()
@@ -329,6 +353,15 @@ class EnquiryEvent(models.Model):
     def __str__(self):
         return f"{self.field}: {self.old_value} → {self.new_value}"
 
+    # Entries that are not a change of one of the enquiry's fields.
+    ACTIONS = {"forwarded": _("forwarded to the association")}
+
+    @property
+    def field_label(self):
+        if self.field in self.ACTIONS:
+            return self.ACTIONS[self.field]
+        return Enquiry._meta.get_field(self.field).verbose_name
+
     def _display(self, value):
         if self.field == "status" and value in Enquiry.Status.values:
             return Enquiry.Status(value).label
@@ -345,8 +378,16 @@ class EnquiryEvent(models.Model):
 
 class DeliveryQuerySet(models.QuerySet):
     def due(self, now):
-        return self.filter(state=Delivery.State.PENDING, next_attempt__lte=now).filter(
-            Q(leased_until__isnull=True) | Q(leased_until__lt=now)
+        """Waiting, due and not leased. The notice telling the resident that their enquiry
+        has been forwarded waits until the association's copy has really been sent: it
+        would say so untruly while that copy is still waiting, failing or refused."""
+        forward_sent = Delivery.objects.filter(
+            enquiry=OuterRef("enquiry"), kind=Delivery.Kind.FORWARD, state=Delivery.State.SENT
+        )
+        return (
+            self.filter(state=Delivery.State.PENDING, next_attempt__lte=now)
+            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+            .filter(~Q(kind=Delivery.Kind.FORWARD_NOTICE) | Exists(forward_sent))
         )
 
     def send_again_now(self):
@@ -373,6 +414,12 @@ class Delivery(models.Model):
     class Kind(models.TextChoices):
         DIVISION = "division", _("Copy to the division")
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement to the resident")
+        FORWARD = "forward", _("Forwarded to the association")
+        FORWARD_NOTICE = "forward_notice", _("Notice of forwarding to the resident")
+
+    # The two messages every enquiry sends when it arrives; the others only on staff action.
+    ON_ARRIVAL = (Kind.DIVISION, Kind.ACKNOWLEDGEMENT)
+    ON_FORWARDING = (Kind.FORWARD, Kind.FORWARD_NOTICE)
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")

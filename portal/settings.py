@@ -413,7 +413,9 @@ ENQUIRY_DELIVERY_UNKNOWN_RETRY_SECONDS = int(
 # `manage.py run_worker` runs each of these callables in turn (each returns how many items
 # it handled) and sleeps for the poll interval when none had anything to do.
 WORKER_JOBS = ["enquiries.outbox.deliver_due"]
-WORKER_POLL_SECONDS = float(env("WORKER_POLL_SECONDS", "5"))
+# `make run` starts the worker beside the development server; it looks every second there,
+# so that an enquiry's e-mails show in the console as the confirmation page says.
+WORKER_POLL_SECONDS = float(env("WORKER_POLL_SECONDS", "5" if PRODUCTION else "1"))
 # Open data (portal/views.py, directory/open_data.py): the licence stated on the open-data
 # page and inside every export. CLAIR decides the licence; CC BY 4.0 is compatible with the
 # Japanese government's standard terms of use for open data.

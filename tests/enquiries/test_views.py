@@ -383,3 +383,31 @@ def test_contact_block_shows_no_empty_email_label(client, topics):
     block = contact_block(client.get("/en/enquiries/new/").content.decode())
     assert "<dt>E-mail</dt>" in block
     assert 'href="mailto:public@example.org"' in block
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("03-1234-5678", "03-1234-5678"),
+        ("(03) 5213-1725", "(03) 5213-1725"),
+        ("0120-76-2029", "0120-76-2029"),
+        ("090-1234-5678", "090-1234-5678"),
+        ("+81 90 1234 5678", "+81 90 1234 5678"),
+        ("+63 2 8123 4567", "+63 2 8123 4567"),
+        # As a Japanese keyboard types it: full-width digits, a long-vowel mark for the dash.
+        ("０９０ー１２３４ー５６７８", "090-1234-5678"),
+    ],
+)
+def test_real_phone_numbers_are_accepted(client, topics, typed, stored):
+    response = check_answers(client, phone=typed)
+    assert "Check your answers" in response.content.decode()
+    send(client, response)
+    assert Enquiry.objects.get().phone == stored
+
+
+@pytest.mark.parametrize("typed", ["12345", "03-1234", "+63 2 81", "0000-0000-0000"])
+def test_numbers_no_one_can_call_are_refused_in_the_residents_language(client, topics, typed):
+    html = check_answers(client, language="ja", phone=typed).content.decode()
+    assert "連絡のつく電話番号を、市外局番から（例：090-1234-5678）" in html
+    assert 'id="id_phone-error"' in html
+    assert Enquiry.objects.count() == 0
