@@ -38,3 +38,12 @@ def error_page(request, template_name, status):
 def bad_request(request, exception=None):
     """handler400 (Django's own would fail again on the request that failed)."""
     return error_page(request, "400.html", 400)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent from a page that is too old, or without its cookie.
+
+    Django's own page is in English and speaks of tokens; a resident whose form has
+    expired needs to know, in their language, what to do so as not to lose what they wrote.
+    """
+    return error_page(request, "403_csrf.html", 403)

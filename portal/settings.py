@@ -125,6 +125,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# A form that fails the CSRF check (expired page, blocked cookies) gets a translated page
+# saying what to do, not Django's English one about tokens.
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 # The benchmark (scripts/bench.py) adds a trivial view through its own URLconf.
 ROOT_URLCONF = env("ROOT_URLCONF", "portal.urls")
 WSGI_APPLICATION = "portal.wsgi.application"

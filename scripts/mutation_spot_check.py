@@ -84,6 +84,13 @@ def main():
     parser.add_argument("module")
     parser.add_argument("tests", nargs="+")
     parser.add_argument("--pytest", default=str(Path(sys.executable).parent / "pytest"))
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=180,
+        help="seconds; a mutant whose tests take longer (say, a retry loop that never ends) "
+        "counts as killed, as in mutmut",
+    )
     args = parser.parse_args()
 
     path = Path(args.module)
@@ -99,11 +106,17 @@ def main():
             if drop is not None:
                 mutant = DropNot(drop).visit(mutant)
             path.write_text(ast.unparse(ast.fix_missing_locations(mutant)), encoding="utf-8")
-            result = subprocess.run(
-                [args.pytest, "-x", "-q", "-p", "no:cacheprovider", *args.tests],
-                capture_output=True,
-            )
             where = f"{path}:{node.lineno}: {description}"
+            try:
+                result = subprocess.run(
+                    [args.pytest, "-x", "-q", "-p", "no:cacheprovider", *args.tests],
+                    capture_output=True,
+                    timeout=args.timeout,
+                )
+            except subprocess.TimeoutExpired:
+                killed += 1
+                print(f"killed   {where} (timed out)", flush=True)
+                continue
             if result.returncode == 0:
                 survived.append(where)
                 print(f"SURVIVED {where}", flush=True)

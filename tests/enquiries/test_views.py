@@ -282,6 +282,40 @@ def test_csrf_is_enforced(topics):
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("language", "lang", "direction"),
+    [("en", "en", "ltr"), ("vi", "vi", "ltr"), ("ur", "ur", "rtl")],
+)
+def test_a_form_that_fails_the_csrf_check_says_what_to_do_in_the_visitors_language(
+    topics, language, lang, direction
+):
+    from django.test import Client
+    from django.utils import translation
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        f"/{language}/enquiries/new/", {**VALID_ANSWERS, "form_token": issue_form_token()}
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert f'<html lang="{lang}" dir="{direction}">' in html
+    assert html.count("<h1>") == 1
+    with translation.override(language):
+        assert translation.gettext("The form could not be sent") in html
+        assert (
+            translation.gettext(
+                "Go back, reload the page and send the form again. If you wrote a long message, "
+                "copy it first so that you do not lose it."
+            )
+            in html
+        )
+    assert "CSRF" not in html
+    if language != "en":
+        assert "The form could not be sent" not in html
+    assert response["Cache-Control"] == "no-store"
+    assert Enquiry.objects.count() == 0
+
+
 def database_down():
     """Every query fails as if the database server had gone away."""
     return mock.patch.object(

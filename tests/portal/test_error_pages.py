@@ -119,3 +119,15 @@ def test_a_chunked_body_within_the_limit_reaches_the_view(db, rf, settings):
     seen = []
     RequestBodyLimitMiddleware(lambda r: seen.append(r.body) or "ok")(request)
     assert seen == [b"x" * 600]
+
+
+def test_a_staff_form_that_fails_the_csrf_check_is_explained_in_japanese(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/admin/login/", {"username": "staff", "password": "x"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="ja" dir="ltr">' in html
+    assert "<h1>フォームを送信できませんでした</h1>" in html

@@ -42,3 +42,31 @@ def test_home_page_makes_few_queries(client, real_data, django_assert_max_num_qu
 def test_content_page_makes_few_queries(client, real_data, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         client.get("/en/pages/multilingual-information/")
+
+
+def test_the_switcher_and_hreflang_links_are_this_page_in_each_language(client, real_data):
+    from core.languages import SITE_LANGUAGES
+
+    html = client.get("/vi/associations/kanagawa/?x=1&y=%E3%81%82").content.decode()
+    for language in SITE_LANGUAGES:
+        path = f"/{language.code}/associations/kanagawa/?x=1&amp;y=%E3%81%82"
+        assert f'<a href="{path}" lang="{language.bcp47}"' in html
+        assert f'hreflang="{language.bcp47}" href="http://testserver{path}"' in html
+    assert 'hreflang="x-default" href="http://testserver/en/associations/kanagawa/?x=1' in html
+
+
+def test_the_language_links_are_built_once_per_page(client, real_data, monkeypatch):
+    """39 links (switcher, hreflang, x-default) from one resolution per language."""
+    from core.languages import SITE_LANGUAGES
+    from core.templatetags import portal_tags
+
+    calls = []
+    original = portal_tags.page_in_language
+
+    def counted(*args):
+        calls.append(args[-1])
+        return original(*args)
+
+    monkeypatch.setattr(portal_tags, "page_in_language", counted)
+    assert client.get("/en/associations/").status_code == 200
+    assert sorted(calls) == sorted(language.code for language in SITE_LANGUAGES)
