@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages fixtures bench audit clean
+.PHONY: run test lint format messages fixtures bench audit screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 audit: $(BIN)/.installed node_modules/.package-lock.json
 	@if [ -d locale ]; then $(MAKE) --no-print-directory messages; fi
 	$(PY) scripts/audit.py $(AUDIT_ARGS)
+
+# Chromium from Debian (apt-get install -y chromium); writes docs/screenshots/*.png.
+screenshots: $(BIN)/.installed messages
+	$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
