@@ -91,13 +91,28 @@ def main():
         help="seconds; a mutant whose tests take longer (say, a retry loop that never ends) "
         "counts as killed, as in mutmut",
     )
+    parser.add_argument(
+        "--lines",
+        default="",
+        help="comma-separated line numbers: only the mutants there (to re-check survivors)",
+    )
     args = parser.parse_args()
+    only_lines = {int(number) for number in args.lines.split(",") if number}
 
     path = Path(args.module)
     original = path.read_text(encoding="utf-8")
     tree = ast.parse(original)
     nodes = list(ast.walk(tree))
-    candidates = [(index, description, nodes[index]) for index, description in sites(tree)]
+    candidates = [
+        (index, description, nodes[index])
+        for index, description in sites(tree)
+        if not only_lines or getattr(nodes[index], "lineno", None) in only_lines
+    ]
+    command = [args.pytest, "-x", "-q", "-p", "no:cacheprovider", *args.tests]
+    # A mutant counts as killed when the tests fail: they must pass on the real module first.
+    baseline = subprocess.run(command, capture_output=True, timeout=args.timeout)
+    if baseline.returncode != 0:
+        sys.exit(f"The tests fail on the unchanged module:\n{baseline.stdout.decode()[-3000:]}")
     survived, killed = [], 0
     started = time.monotonic()
     try:
@@ -108,11 +123,7 @@ def main():
             path.write_text(ast.unparse(ast.fix_missing_locations(mutant)), encoding="utf-8")
             where = f"{path}:{node.lineno}: {description}"
             try:
-                result = subprocess.run(
-                    [args.pytest, "-x", "-q", "-p", "no:cacheprovider", *args.tests],
-                    capture_output=True,
-                    timeout=args.timeout,
-                )
+                result = subprocess.run(command, capture_output=True, timeout=args.timeout)
             except subprocess.TimeoutExpired:
                 killed += 1
                 print(f"killed   {where} (timed out)", flush=True)

@@ -1,5 +1,6 @@
 """Delivery through a real SMTP server on loopback (aiosmtpd), including failures."""
 
+import smtplib
 from datetime import timedelta
 from unittest import mock
 
@@ -331,3 +332,39 @@ def test_anonymised_enquiry_is_never_mailed(client, topics, smtp_server):
     run_worker()
     assert smtp_server.messages == []
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.CANCELLED}
+
+
+def test_one_call_sends_at_most_its_limit_and_counts_what_it_attempted(
+    client, topics, smtp_server, settings
+):
+    """deliver_due(limit) is the worker's batch: exactly `limit` messages, then it returns."""
+    settings.ENQUIRY_RATE_LIMIT_PER_CLIENT = (100, 3600)
+    for number in range(2):  # four deliveries: two enquiries, two messages each
+        submit_enquiry(client, name=f"Resident {number}", email=f"r{number}@example.net")
+    assert Delivery.objects.filter(state=Delivery.State.PENDING).count() == 4
+
+    assert outbox.deliver_due(limit=3) == 3
+    assert len(smtp_server.messages) == 3
+    assert Delivery.objects.filter(state=Delivery.State.PENDING).count() == 1
+
+    assert outbox.deliver_due(limit=3) == 1
+    assert outbox.deliver_due(limit=3) == 0
+    assert len(smtp_server.messages) == 4
+
+
+@pytest.mark.parametrize(
+    ("code", "permanent"),
+    [(421, False), (450, False), (451, False), (499, False), (500, True), (550, True), (554, True)],
+)
+def test_a_5xx_reply_is_permanent_and_a_4xx_is_not(code, permanent):
+    """RFC 5321: 5yz is a permanent failure (retrying cannot help), 4yz a transient one."""
+    assert outbox.is_permanent(smtplib.SMTPDataError(code, b"reply")) is permanent
+    refused = smtplib.SMTPRecipientsRefused({"a@example.org": (code, b"reply")})
+    assert outbox.is_permanent(refused) is permanent
+
+
+def test_recipients_refused_is_permanent_only_if_every_recipient_was_refused_for_good():
+    mixed = smtplib.SMTPRecipientsRefused(
+        {"a@example.org": (550, b"no such user"), "b@example.org": (451, b"try later")}
+    )
+    assert outbox.is_permanent(mixed) is False
