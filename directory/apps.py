@@ -22,6 +22,8 @@ class DirectoryConfig(AppConfig):
             m2m_fields=["services", "languages"],
             excluded_fields=[
                 "search_text",
+                "search_readings",
+                "search_body",
                 "website_status",
                 "website_final_url",
                 "website_error",

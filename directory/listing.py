@@ -270,6 +270,9 @@ class Listing:
         """One page of cards. The page is found on ids alone, then only its rows are loaded,
         with only the columns a card shows in the visitor's language and its fallbacks."""
         results = self.filterset.qs
+        if "q" in self.active_filters:
+            # Name matches first, within each region so that a region keeps one heading.
+            results = results.name_matches_first(after=("prefecture__region__order",))
         page = CountedPaginator(
             results.values("pk"), settings.DIRECTORY_PAGE_SIZE, self.total
         ).get_page(self.query.get("page"))

@@ -13,8 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from core.i18n import translated_expression
-from core.text import normalize_for_search
-from directory.readings import automatic_reading, places_read_as, reading_sort_key
+from core.text import fold_romaji, normalize_for_search
+from directory.readings import (
+    automatic_reading,
+    places_read_as,
+    reading_sort_key,
+    readings_for_search,
+)
 from directory.validation import normalize_phone_number, normalize_postal_code
 
 # An entry not confirmed for this long is due for verification.
@@ -192,19 +197,39 @@ class AssociationQuerySet(models.QuerySet):
             | Q(level=Association.Level.DESIGNATED_CITY, municipality_code__in=city_codes)
         )
 
-    def search(self, query):
-        terms = normalize_for_search(query).split()
+    def search(self, query, *, descriptions=False):
+        """Associations matching every term of `query`: in a name (any language, or the
+        Japanese name's reading in kana or romaji), the city, the kana or romaji reading of
+        their place, or, with `descriptions`, a description. `.name_matches_first()` then
+        puts those whose names match every term before the rest."""
+        in_names = Q()
         condition = Q()
-        for term in terms:
-            term_condition = Q(search_text__contains=term)
-            # A place name typed in kana ("よこはま") finds the associations of that place.
+        for term in normalize_for_search(query).split():
+            term_in_names = Q(search_text__contains=term) | Q(
+                search_readings__contains=fold_romaji(term)
+            )
+            term_condition = term_in_names
+            # A place name typed in kana or romaji ("よこはま", "kanagawa") finds the
+            # associations of that place.
             prefecture_codes, city_codes = places_read_as(term)
             if prefecture_codes:
                 term_condition |= Q(prefecture__in=prefecture_codes)
             if city_codes:
                 term_condition |= Q(municipality_code__in=city_codes)
+            if descriptions:
+                term_condition |= Q(search_body__contains=term)
+            in_names &= term_in_names
             condition &= term_condition
-        return self.filter(condition)
+        if not condition:
+            return self.alias(name_rank=Value(0))
+        return self.filter(condition).alias(
+            name_rank=Case(When(in_names, then=Value(0)), default=Value(1))
+        )
+
+    def name_matches_first(self, *, after=()):
+        """After a search(): name matches before the rest, each in the current order. With
+        `after`, these keys still come first (the listing keeps its regions together)."""
+        return self.order_by(*after, "name_rank", *self.query.order_by)
 
 
 class Association(models.Model):
@@ -313,8 +338,14 @@ class Association(models.Model):
     # Names in every language, folded by normalize_for_search(); kept by save() so that one
     # indexed column answers case-, width- and kana-insensitive search on any database.
     search_text = models.TextField(editable=False, blank=True)
+    # The Japanese name's reading (name_sort_key) in hiragana and romaji, folded by
+    # fold_romaji(), for search by reading (directory/readings.py: readings_for_search).
+    search_readings = models.TextField(editable=False, blank=True)
+    # The descriptions in every language, folded like search_text: the site search finds an
+    # association by them too, after those whose names match.
+    search_body = models.TextField(editable=False, blank=True)
     # Kept by save() (refresh_derived_fields), not typed by anyone.
-    DERIVED_FIELDS = ("search_text", "name_sort_key")
+    DERIVED_FIELDS = ("search_text", "name_sort_key", "search_readings", "search_body")
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -367,6 +398,13 @@ class Association(models.Model):
             if self.name_reading
             else automatic_reading(self.name_ja or "")
         )[: self._meta.get_field("name_sort_key").max_length]
+        self.search_readings = readings_for_search(self.name_sort_key)
+        self.search_body = normalize_for_search(
+            " ".join(
+                getattr(self, build_localized_fieldname("description", code), "") or ""
+                for code, _name in settings.LANGUAGES
+            )
+        )
 
     def clean(self):
         super().clean()

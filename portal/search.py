@@ -1,7 +1,8 @@
 """Site search: associations and content pages, in the visitor's language with fallback.
 
 Matching folds case, full-width/half-width forms and katakana/hiragana on both sides
-(directory/text.py): "ｾﾝﾀｰ", "センター" and "せんたー" all find "…センター".
+(core/text.py): "ｾﾝﾀｰ", "センター" and "せんたー" all find "…センター"; the names' readings
+make "こくさい" and "kokusai" find "…国際…" (directory/readings.py).
 """
 
 import html
@@ -92,23 +93,34 @@ def _plain_text(markdown_text):
 
 
 def search_associations(terms):
+    """Associations whose names (any language, or the Japanese name's reading in kana or
+    romaji), place or description match every term: name matches first, then directory
+    order. A description match shows the matching passage, since the name alone does not
+    say why the association was found."""
     if not terms:
         return []
     queryset = (
         Association.objects.published()
-        .search(" ".join(terms))
+        .search(" ".join(terms), descriptions=True)
         .in_directory_order()
+        .name_matches_first()
         .select_related("prefecture")[:MAX_RESULTS]
     )
     results = []
     for association in queryset:
         name, name_language = resolve_translation(association, "name")
+        description, description_language = resolve_translation(association, "description")
+        snippet = ""
+        if description and matches(description, terms) and not matches(name, terms):
+            snippet = highlight(description, terms, excerpt=True)
         results.append(
             {
                 "object": association,
                 "title": highlight(name, terms),
                 "title_language": name_language,
                 "name_ja": highlight(association.name_ja, terms) if name_language != "ja" else "",
+                "snippet": snippet,
+                "snippet_language": description_language,
             }
         )
     return results

@@ -165,7 +165,7 @@ def test_association_fixture_holds_only_facts_from_the_csv():
         "contact_source_url", "contact_checked_on",
     }  # fmt: skip
     # Columns derived from the names (Association.DERIVED_FIELDS) and record keeping.
-    bookkeeping = {"uuid", "is_published", "search_text", "name_sort_key", "created", "updated"}
+    bookkeeping = {"uuid", "is_published", *Association.DERIVED_FIELDS, "created", "updated"}
     data = json.loads((FIXTURES / "associations.json").read_text())
     for entry in data:
         assert set(entry["fields"]) <= from_csv | bookkeeping

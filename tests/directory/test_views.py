@@ -171,6 +171,29 @@ def test_text_search_tolerates_case_and_width(client, real_data, q, expected):
     assert names(response) == expected
 
 
+def test_a_search_lists_name_matches_first_within_each_region(client, real_data):
+    # "kanagawa" matches Kanagawa's body by its name, and Yokohama's and Kawasaki's by their
+    # place. By name, an English name starting with "The" would sort between them.
+    kanagawa = Association.objects.get(slug="kanagawa")
+    kanagawa.name_en = "The Kanagawa International Foundation"
+    kanagawa.save()
+    unranked = client.get(LIST_URL, {"sort": "name"})
+    order = [slug for slug in names(unranked) if slug.startswith(("kanagawa", "kawasaki", "yoko"))]
+    assert order == ["kawasaki-city", "kanagawa", "yokohama-city"]
+    response = client.get(LIST_URL, {"q": "kanagawa", "sort": "name"})
+    assert names(response) == ["kanagawa", "kawasaki-city", "yokohama-city"]
+    # On CLAIR's order Kitakyushu comes before Fukuoka City; it matches "ふくおか" only by
+    # its place (Fukuoka Prefecture), so it comes after the two whose names match.
+    listed = names(client.get(LIST_URL, {"prefecture": "40"}))
+    assert listed == ["fukuoka", "kitakyushu-city", "fukuoka-city"]
+    response = client.get(LIST_URL, {"q": "ふくおか こくさい"})
+    assert names(response) == ["fukuoka", "fukuoka-city", "kitakyushu-city"]
+    # Regions stay whole: name matches first inside each, one heading per region.
+    html = client.get(LIST_URL, {"q": "kokusai"}).content.decode()
+    headings = re.findall(r'<h3 id="region-([a-z-]+)">', html)
+    assert len(headings) == len(set(headings))
+
+
 def test_results_sentence_is_computed(client, real_data):
     html = client.get(f"{LIST_URL}?region=kinki").content.decode()
     assert "8 International Associations match your filters" in html

@@ -333,7 +333,9 @@ def our_models():
 
 
 # Internal columns that no one ever sees.
-UNSHOWN_FIELDS = {("directory", "Association", "search_text")}
+UNSHOWN_FIELDS = {
+    ("directory", "Association", name) for name in ("search_text", "search_readings", "search_body")
+}
 # Choices labelled with each language's name in its own script, on purpose untranslated.
 NATIVE_NAME_CHOICES = {("enquiries", "Enquiry", "reply_language")}
 

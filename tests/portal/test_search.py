@@ -133,3 +133,86 @@ def test_huge_queries_are_trimmed_with_a_notice(client, real_data):
 def test_search_makes_few_queries(client, real_data, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client.get("/en/search/", {"q": "kyoto"})
+
+
+# Real names, each typed the ways a resident might: its kanji, hiragana, katakana (full and
+# half width) and romaji, with partial words, long vowels written with macrons, doubled or
+# not at all, and Kunrei-shiki spellings. Romaji queries use words the English names do not
+# contain (kokusai, koryu…), so they can only match through the names' readings.
+READING_QUERIES = [
+    ("yokohama-city", ["横浜市国際", "よこはま", "よこはましこくさい", "ヨコハマシ", "ﾖｺﾊﾏ"]),
+    ("yokohama-city", ["yokohamashi kokusai koryu", "Yokohama-shi Kokusai Kōryū Kyōkai"]),
+    ("sapporo-city", ["札幌国際", "さっぽろ", "サッポロコクサイ", "sapporo kokusai", "Sapporo"]),
+    ("hokkaido", ["北海道", "ほっかいどう", "ホッカイドウ", "hokkaidou kokusai", "hokkaidō"]),
+    ("niigata-city", ["新潟市", "にいがたし", "ニイガタシ", "niigatashi kokusai", "nīgata-shi"]),
+    ("osaka", ["大阪府", "おおさかふ", "オオサカフ", "osakafu kokusai", "oosakafu", "Ōsaka-fu"]),
+    ("kyoto-city", ["京都市", "きょうとし", "キョウトシ", "kyoto-shi kokusai", "kyoutoshi"]),
+    ("tokyo", ["東京都", "とうきょうと", "トウキョウト", "tokyoto tsunagari", "tōkyōto"]),
+    ("gunma", ["群馬県", "ぐんまけん", "グンマケン", "gunma kanko bussan", "gumma kankou"]),
+    ("hamamatsu-city", ["浜松国際", "はままつ", "ハママツ", "hamamatsu kokusai", "hamamatu"]),
+    ("kitakyushu-city", ["北九州", "きたきゅうしゅう", "キタキュウシュウ", "kitakyuushuu"]),
+    ("kitakyushu-city", ["kitakyushu kokusai koryu", "Kitakyūshū"]),
+    ("shizuoka", ["静岡県", "しずおかけん", "シズオカケン", "shizuokaken kokusai", "sizuoka"]),
+    ("kobe-city", ["神戸国際", "こうべこくさい", "コウベコクサイ", "kobe kokusai", "kōbe"]),
+    ("kumamoto", ["熊本県国際", "くまもとけん", "クマモトケン", "kumamotoken kokusai kyokai"]),
+    ("oita", ["大分県芸術", "おおいたけん", "オオイタケン", "oitaken geijutsu", "ooita"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("slug", "query"),
+    [(slug, query) for slug, queries in READING_QUERIES for query in queries],
+)
+def test_a_name_is_found_by_its_kanji_kana_and_romaji(client, real_data, slug, query):
+    response, html = search(client, query)
+    assert slug in slugs(response)
+    assert f'href="/en/associations/{slug}/"' in html
+
+
+@pytest.mark.parametrize("query", ["国際", "こくさい", "コクサイ", "ｺｸｻｲ", "kokusai", "KOKUSAI"])
+def test_every_form_of_a_word_finds_the_same_associations(client, real_data, query):
+    from directory.models import Association
+
+    written_with_kokusai = Association.objects.filter(name_ja__contains="国際").count()
+    response = client.get("/en/associations/", {"q": query})
+    assert response.context["listing"].total == written_with_kokusai >= 60
+    site_search, _html = search(client, query)
+    assert len(slugs(site_search)) == 50  # MAX_RESULTS
+
+
+def test_place_readings_in_romaji_find_what_the_kana_find(client, real_data):
+    # Kanagawa's own body, and Yokohama's and Kawasaki's through their place.
+    for query in ("かながわ", "カナガワ", "kanagawa", "Kanagawa-ken"):
+        response, _html = search(client, query)
+        assert slugs(response) == ["kanagawa", "yokohama-city", "kawasaki-city"], query
+
+
+def test_names_that_match_come_before_descriptions_that_match(client, real_data):
+    from directory.models import Association
+
+    # Made-up descriptions (test data only): two associations that mention Yokohama.
+    for slug in ("okinawa", "hokkaido"):
+        association = Association.objects.get(slug=slug)
+        association.description_en = "Our volunteers trained with colleagues in Yokohama."
+        association.save()
+    response, html = search(client, "yokohama")
+    # Yokohama's own association first although Hokkaido comes first on CLAIR's list; the
+    # description matches after it, in the list's order.
+    assert slugs(response) == ["yokohama-city", "hokkaido", "okinawa"]
+    assert "colleagues in <mark>Yokohama</mark>." in html
+    # A name match shows no description passage.
+    assert html.count("colleagues in") == 2
+
+
+def test_a_description_is_found_in_kana_whatever_its_script(client, real_data):
+    from directory.models import Association
+
+    okinawa = Association.objects.get(slug="okinawa")
+    okinawa.description_ja = "ボランティア通訳の研修を行っています。"
+    okinawa.save()
+    for query in ("ぼらんてぃあ", "ボランティア", "ﾎﾞﾗﾝﾃｨｱ"):
+        response, html = search(client, query, language="ja")
+        assert slugs(response) == ["okinawa"], query
+        assert "<mark>ボランティア</mark>通訳" in html
+    # The listing's search stays on names and places ("Name or city").
+    assert client.get("/en/associations/", {"q": "ぼらんてぃあ"}).context["listing"].total == 0
