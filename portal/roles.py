@@ -109,8 +109,17 @@ def sync_roles(apps=global_apps, using=DEFAULT_DB_ALIAS):
 
 def sync_roles_after_migrate(sender, app_config=None, using=DEFAULT_DB_ALIAS, apps=None, **kwargs):
     # post_migrate is sent once per app; once is enough, and the portal's comes first.
-    if sender.label != "portal" or apps is None:
+    if sender.label != "portal":
         return
-    if not apps.is_installed("auth") or not apps.is_installed("contenttypes"):
+    if apps is None:
+        # `manage.py flush` (and every transactional test's teardown) sends post_migrate
+        # without `apps`: the roles must come back then too, from the current models.
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    try:  # by label: global apps' is_installed() takes the module path, not the label
+        apps.get_app_config("auth")
+        apps.get_app_config("contenttypes")
+    except LookupError:
         return
     sync_roles(apps, using)

@@ -1,3 +1,4 @@
+import pytest
 from django.contrib.auth.models import Group, Permission
 
 from portal.roles import (
@@ -123,3 +124,15 @@ def test_sync_roles_command_reports_each_role(db):
     out = StringIO()
     call_command("sync_roles", stdout=out)
     assert all(f"{role}: " in out.getvalue() for role in ROLES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_roles_come_back_after_a_flush():
+    """flush sends post_migrate without the migration state; before this, it left no roles,
+    and a test run after a transactional test (in xdist's worksteal order) found none."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(Group.objects.values_list("name", flat=True)) >= set(ROLES)
+    editor = make_staff("after-flush", "Directory editors")
+    assert editor.has_perm("directory.change_association")
