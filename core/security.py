@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
@@ -27,6 +28,15 @@ class StaffAuthenticationForm(OTPAdminAuthenticationForm):
         help_text=_("Only if you have set up two-step verification."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's AuthenticationForm sets the username's max_length after the field is built,
+        # so only the HTML attribute has it, not a validator: a longer name went on to
+        # authenticate(), and django-axes' record of the failure (a 255-character column)
+        # was a server error on PostgreSQL. Now it is a field error, and nothing is recorded.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def _chosen_device(self, user):
         # Staff have one authenticator app; the form does not ask them to pick it.

@@ -210,6 +210,23 @@ def test_lockout_after_repeated_failures(client, db, settings):
     assert login(client, "staff", PASSWORD).status_code == 429
 
 
+def test_an_over_long_username_is_a_field_error_not_a_recorded_failure(client, db):
+    """Longer than the user model allows: refused by the form, before authentication.
+
+    It used to reach authenticate(), and django-axes' record of the failure did not fit its
+    255-character column: a server error on PostgreSQL (SQLite does not enforce lengths).
+    """
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    response = login(client, "x" * 1000, "wrong")
+    assert response.status_code == 200
+    errors = response.context["form"].errors["username"]
+    assert errors and "150" in errors[0]
+    assert not AccessAttempt.objects.exists() and not AccessFailureLog.objects.exists()
+    # What the visitor typed stays in the field for them to correct.
+    assert 'value="' + "x" * 1000 + '"' in response.content.decode()
+
+
 def test_session_expires_after_idle_time_and_at_browser_close(client, db, settings):
     make_staff("staff")
     response = login(client, "staff", PASSWORD)
