@@ -1,5 +1,6 @@
 """`make run` on its own delivers an enquiry's two e-mails (README: "Run it")."""
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -43,6 +44,22 @@ class Output:
             if self.selector.select(remaining):
                 chunk = os.read(self.fd, 65536)
                 assert chunk, f"`make run` stopped:\n{self.text[-4000:]}"
+                self.chunks.append(chunk)
+
+    def read_to_end(self, timeout):
+        """Until every process holding the pipe has exited (end of file).
+
+        Also what lets them exit: a process blocked writing to a full pipe that nobody reads
+        (what the server and the worker print as they stop) never would.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"`make run` did not stop; it printed:\n{self.text[-4000:]}"
+            if self.selector.select(remaining):
+                chunk = os.read(self.fd, 65536)
+                if not chunk:
+                    return
                 self.chunks.append(chunk)
 
     @property
@@ -116,5 +133,11 @@ def test_make_run_delivers_both_e_mails_without_a_second_command(tmp_path):
         output.wait_for(both_e_mails, timeout=60)
     finally:
         os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=30)
-    assert "Worker stopped" in output.text + process.stdout.read().decode(errors="replace")
+        try:
+            output.read_to_end(timeout=30)
+        finally:
+            # Whatever happened, no process of this test outlives it.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+    assert "Worker stopped" in output.text
