@@ -18,6 +18,7 @@ from enquiries.emails import build_message
 from enquiries.forms import EnquiryForm, issue_form_token
 from enquiries.models import Enquiry
 from tests.enquiries.conftest import VALID_ANSWERS, hidden_value
+from tests.examples import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +226,7 @@ def test_step_one_survives_anything(resident):
         ).content.decode()
     )
 
-    @settings(max_examples=1400, **HYPOTHESIS)
+    @settings(max_examples=examples(1400), **HYPOTHESIS)
     @given(data=step_one)
     def check(data):
         before = Enquiry.objects.count()
@@ -258,7 +259,7 @@ def test_full_journey_escapes_everything_and_mails_safely(resident, admin_client
     )
     stored = 0
 
-    @settings(max_examples=450, **HYPOTHESIS)
+    @settings(max_examples=examples(450), **HYPOTHESIS)
     @given(data=likely_valid)
     def check(data):
         nonlocal stored
@@ -312,7 +313,7 @@ def test_admin_escapes_whatever_was_stored(topics, admin_client):
         admin_client.get(f"/admin/enquiries/enquiry/{enquiry.pk}/change/").content.decode()
     )
 
-    @settings(max_examples=150, **HYPOTHESIS)
+    @settings(max_examples=examples(150), **HYPOTHESIS)
     @given(data=likely_valid)
     def check(data):
         form = EnquiryForm({**data, "form_token": issue_form_token()})

@@ -10,6 +10,9 @@ import pytest
 
 from scripts.services import BASE_DIR, postgres
 
+# Its own processes, configured by the test alone: the suite's database makes no difference.
+pytestmark = pytest.mark.own_processes
+
 TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
 
 

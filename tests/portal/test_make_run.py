@@ -12,9 +12,13 @@ import time
 import urllib.parse
 import urllib.request
 
+import pytest
 from django.conf import settings
 
 from tests.portal.test_settings import clean_env
+
+# Its own processes, configured by the test alone: the suite's database makes no difference.
+pytestmark = pytest.mark.own_processes
 
 
 def free_port():

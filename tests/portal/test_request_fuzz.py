@@ -15,6 +15,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.examples import examples
 from tests.staff import make_staff
 
 HYPOTHESIS = {
@@ -107,7 +108,7 @@ def visitor(real_data):
 
 @pytest.mark.django_db
 def test_any_query_on_any_public_page(visitor):
-    @settings(max_examples=200, **HYPOTHESIS)
+    @settings(max_examples=examples(200), **HYPOTHESIS)
     @given(
         path=st.sampled_from(PUBLIC_PATHS),
         query=st.dictionaries(
@@ -122,7 +123,7 @@ def test_any_query_on_any_public_page(visitor):
 
 @pytest.mark.django_db
 def test_any_raw_query_string(visitor):
-    @settings(max_examples=150, **HYPOTHESIS)
+    @settings(max_examples=examples(150), **HYPOTHESIS)
     @given(path=st.sampled_from(PUBLIC_PATHS), raw=percent_garbage)
     def check(path, raw):
         assert is_handled(visitor.get(path, QUERY_STRING=raw))
@@ -132,7 +133,7 @@ def test_any_raw_query_string(visitor):
 
 @pytest.mark.django_db
 def test_every_redirect_parameter_stays_on_this_site(visitor):
-    @settings(max_examples=100, **HYPOTHESIS)
+    @settings(max_examples=examples(100), **HYPOTHESIS)
     @given(target=redirect_targets, size=st.sampled_from(["large", "standard", "x"]))
     def check(target, size):
         response = visitor.get("/text-size/", {"next": target, "size": size})
@@ -167,7 +168,7 @@ def test_any_body_under_any_content_type(visitor):
         | latin1
     )
 
-    @settings(max_examples=200, **HYPOTHESIS)
+    @settings(max_examples=examples(200), **HYPOTHESIS)
     @given(
         path=st.sampled_from(FORM_PATHS),
         content_type=content_types,
@@ -202,7 +203,7 @@ def test_any_header_value(visitor):
         ),
     )
 
-    @settings(max_examples=200, **HYPOTHESIS)
+    @settings(max_examples=examples(200), **HYPOTHESIS)
     @given(path=st.sampled_from(PUBLIC_PATHS + ["/admin/login/", "/"]), extra=headers)
     def check(path, extra):
         assert is_handled(visitor.get(path, **extra))
@@ -212,7 +213,7 @@ def test_any_header_value(visitor):
 
 @pytest.mark.django_db
 def test_over_long_and_odd_credentials(visitor):
-    @settings(max_examples=60, **HYPOTHESIS)
+    @settings(max_examples=examples(60), **HYPOTHESIS)
     @given(
         username=any_text | over_long,
         password=any_text | over_long,
@@ -238,7 +239,7 @@ def test_any_admin_query_parameter(real_data):
     ]
     admin_parameters = ["o", "q", "p", "e", "_to_field", "_popup", "all", "format", "level__exact"]
 
-    @settings(max_examples=150, **HYPOTHESIS)
+    @settings(max_examples=examples(150), **HYPOTHESIS)
     @given(
         path=st.sampled_from(admin_paths),
         query=st.dictionaries(st.sampled_from(admin_parameters) | any_text, any_text, max_size=4),

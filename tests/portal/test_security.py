@@ -166,6 +166,7 @@ def run(args, env):
     )
 
 
+@pytest.mark.own_processes
 def test_check_deploy_has_nothing_to_say_about_production_settings(tmp_path):
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path)
@@ -184,6 +185,7 @@ PRODUCTION_REQUIRED = [
 ]
 
 
+@pytest.mark.own_processes
 @pytest.mark.parametrize("missing", PRODUCTION_REQUIRED)
 def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
     env = production_env(tmp_path)
@@ -216,6 +218,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.own_processes
 def test_production_settings_in_a_real_process(tmp_path, redis_url):
     env = production_env(tmp_path, REDIS_URL=redis_url)
     collected = run(["manage.py", "collectstatic", "--noinput", "-v0"], env)

@@ -8,7 +8,11 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+# Its own processes, configured by the test alone: the suite's database makes no difference.
+pytestmark = pytest.mark.own_processes
 
 PRINT_SETTINGS = (
     "import json, {module}; from django.conf import settings; "
