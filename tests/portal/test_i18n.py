@@ -24,7 +24,7 @@ from modeltranslation.fields import TranslationField
 from core import furigana
 from core.i18n import fallback_chain, resolve_translation, translated_expression
 from core.languages import BY_CODE, SITE_LANGUAGES
-from directory import reference
+from directory import vocabulary
 from directory.filters import AssociationFilter
 from directory.models import Association, Prefecture, Service
 from pages.models import Page
@@ -449,20 +449,17 @@ def test_reference_data_needs_no_fallback(client, real_data):
                     assert text and shown_in == code, (instance, field, code)
 
 
-def test_reference_module_names_every_language():
-    groups = [names for _slug, names in reference.REGIONS]
-    for _slug, names, descriptions in reference.SERVICES:
-        groups += [names, descriptions]
-    groups += [names for _code, _native, names in reference.CONSULTATION_LANGUAGES]
-    groups += [
-        reference.MULTICULTURE_DIVISION["names"],
-        reference.MULTICULTURE_DIVISION["organisations"],
-    ]
+def test_reference_vocabularies_name_every_language():
+    groups = [region["name"] for region in vocabulary.regions()]
+    for service in vocabulary.services():
+        groups += [service["name"], service["description"]]
+    groups += [language["name"] for language in vocabulary.consultation_languages()]
+    division = vocabulary.division()
+    groups += [division["name"], division["organisation"]]
     for names in groups:
         assert set(names) == set(LANGUAGE_CODES)
         assert all(value.strip() for value in names.values())
-    for names in reference.PREFECTURE_NAMES.values():
-        assert len(names) == 47
+    assert len(vocabulary.prefecture_names()["prefecture"]) == 47
 
 
 # --- Queries with fallbacks (django-modeltranslation issue #286) ---------------------------

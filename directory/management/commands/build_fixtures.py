@@ -9,7 +9,7 @@ from django.utils import translation
 from localflavor.jp.jp_prefectures import JP_PREFECTURES
 from modeltranslation.utils import build_localized_fieldname
 
-from directory import reference
+from directory import vocabulary
 from directory.help_lines import HelpLineDataError, help_line_fixtures
 from directory.importing import (
     DATA_DIR,
@@ -39,25 +39,23 @@ def localflavor_catalogue(language_code):
         return None
 
 
-def prefecture_names(code, english_name):
+def prefecture_names(english_name, prefecture, romaji):
     """The prefecture's name in every site language.
 
-    django-localflavor's catalogues come first; reference.py fills the languages they lack
-    and corrects their mistakes.
+    django-localflavor's catalogues come first; `prefecture`, its entry in
+    vocabulary/prefecture_names.toml, fills the languages they lack and corrects their
+    mistakes, and the `romaji` languages take the English name where neither gives one.
     """
-    index = int(code) - 1
     names = {"en": english_name}
     for language_code, _name in settings.LANGUAGES:
         catalogue = localflavor_catalogue(language_code)
         if catalogue is not None and english_name in catalogue._catalog:
             names[language_code] = catalogue.gettext(english_name)
-    for language_code, names_in_order in reference.PREFECTURE_NAMES.items():
-        names.setdefault(language_code, names_in_order[index])
-    for language_code in reference.PREFECTURE_NAMES_IN_ROMAJI:
+    for language_code, name in prefecture["name"].items():
+        names.setdefault(language_code, name)
+    for language_code in romaji:
         names.setdefault(language_code, english_name)
-    for language_code, corrections in reference.PREFECTURE_NAME_CORRECTIONS.items():
-        if code in corrections:
-            names[language_code] = corrections[code]
+    names.update(prefecture.get("correction", {}))
     return names
 
 
@@ -80,7 +78,7 @@ def fact_order(catalogue_pk):
 class Command(BaseCommand):
     help = (
         "Regenerate fixtures/*.json from directory/data/, django-localflavor's "
-        "prefectures and directory/reference.py. Writes files only; touches no database."
+        "prefectures and directory/data/vocabulary/. Writes files only; touches no database."
     )
 
     def add_arguments(self, parser):
@@ -94,10 +92,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         csv_path, output, data = options["csv"], options["output"], Path(options["data"])
-        service_pk = {slug: pk for pk, (slug, _n, _d) in enumerate(reference.SERVICES, 1)}
-        language_pk = {
-            code: pk for pk, (code, _n, _names) in enumerate(reference.CONSULTATION_LANGUAGES, 1)
-        }
+        try:
+            regions = vocabulary.regions()
+            prefectures_without_association = vocabulary.prefectures_without_association()
+            services = vocabulary.services()
+            languages = vocabulary.consultation_languages()
+            prefecture_vocabulary = vocabulary.prefecture_names()
+            division = vocabulary.division()
+        except (OSError, vocabulary.VocabularyError) as error:
+            raise CommandError(str(error)) from error
+        service_pk = {service["slug"]: pk for pk, service in enumerate(services, 1)}
+        language_pk = {language["code"]: pk for pk, language in enumerate(languages, 1)}
         try:
             rows = read_rows(csv_path)
             associations = [association_fields(row) for row in rows]
@@ -113,9 +118,8 @@ class Command(BaseCommand):
             if fact.seed_order not in seed_orders:
                 raise CommandError(f"A fact about association {fact.seed_order}, not in the CSV")
         region_of = {row["prefecture_code"]: row["region"] for row in rows}
-        region_of.update(reference.PREFECTURES_WITHOUT_ASSOCIATION_REGION)
-        region_pk = {slug: pk for pk, (slug, _names) in enumerate(reference.REGIONS, 1)}
-        division = reference.MULTICULTURE_DIVISION
+        region_of.update(prefectures_without_association)
+        region_pk = {region["slug"]: pk for pk, region in enumerate(regions, 1)}
 
         fixtures = {
             "regions": [
@@ -123,13 +127,13 @@ class Command(BaseCommand):
                     "model": "directory.region",
                     "pk": pk,
                     "fields": {
-                        "slug": slug,
+                        "slug": region["slug"],
                         "order": pk,
-                        "name": names["ja"],
-                        **localized("name", names),
+                        "name": region["name"]["ja"],
+                        **localized("name", region["name"]),
                     },
                 }
-                for pk, (slug, names) in enumerate(reference.REGIONS, 1)
+                for pk, region in enumerate(regions, 1)
             ],
             "prefectures": [],
             "services": [
@@ -137,43 +141,43 @@ class Command(BaseCommand):
                     "model": "directory.service",
                     "pk": pk,
                     "fields": {
-                        "slug": slug,
+                        "slug": service["slug"],
                         "order": pk,
-                        "name": names["ja"],
-                        **localized("name", names),
-                        "description": descriptions["ja"],
-                        **localized("description", descriptions),
+                        "name": service["name"]["ja"],
+                        **localized("name", service["name"]),
+                        "description": service["description"]["ja"],
+                        **localized("description", service["description"]),
                     },
                 }
-                for pk, (slug, names, descriptions) in enumerate(reference.SERVICES, 1)
+                for pk, service in enumerate(services, 1)
             ],
             "languages": [
                 {
                     "model": "directory.language",
                     "pk": pk,
                     "fields": {
-                        "code": code,
-                        "native_name": native,
+                        "code": language["code"],
+                        "native_name": language["native_name"],
                         "order": pk,
-                        "name": names["ja"],
-                        **localized("name", names),
+                        "name": language["name"]["ja"],
+                        **localized("name", language["name"]),
                     },
                 }
-                for pk, (code, native, names) in enumerate(reference.CONSULTATION_LANGUAGES, 1)
+                for pk, language in enumerate(languages, 1)
             ],
             "divisions": [
                 {
                     "model": "enquiries.division",
                     "pk": 1,
                     "fields": {
-                        "name": division["names"]["ja"],
-                        **localized("name", division["names"]),
-                        "organisation": division["organisations"]["ja"],
-                        **localized("organisation", division["organisations"]),
+                        "name": division["name"]["ja"],
+                        **localized("name", division["name"]),
+                        "organisation": division["organisation"]["ja"],
+                        **localized("organisation", division["organisation"]),
                         **{
                             key: value
                             for key, value in division.items()
-                            if key not in {"names", "organisations"}
+                            if key not in {"name", "organisation"}
                         },
                     },
                 }
@@ -212,7 +216,11 @@ class Command(BaseCommand):
             if code not in region_of:
                 raise CommandError(f"No region for prefecture {code}")
             with translation.override("en"):
-                names = prefecture_names(code, str(lazy_name))
+                names = prefecture_names(
+                    str(lazy_name),
+                    prefecture_vocabulary["prefecture"][index - 1],
+                    prefecture_vocabulary["romaji"],
+                )
             fixtures["prefectures"].append(
                 {
                     "model": "directory.prefecture",
