@@ -6,12 +6,15 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from enquiries import outbox
 from enquiries.forms import issue_form_token
 from enquiries.models import Delivery, Division, Enquiry, Topic
+from portal.roles import ENQUIRY_HANDLERS, sync_roles
 from tests.enquiries.conftest import SMTPServer, submit_enquiry
+from tests.staff import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -235,6 +238,29 @@ def test_gives_up_after_the_last_attempt_and_staff_can_retry(client, topics, set
     time_passes()
     run_worker()
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.FAILED}
+    run_worker()  # given up: nothing is tried again on its own
+    assert not server.handler.envelopes
+
+    # The relay is back; a handler sends the failed e-mails again from the enquiry list.
+    server.start()
+    try:
+        staff = Client()
+        staff.force_login(make_staff("handler", sync_roles()[ENQUIRY_HANDLERS].name))
+        enquiry = Enquiry.objects.get()
+        response = staff.post(
+            "/admin/enquiries/enquiry/",
+            {"action": "retry_deliveries", "_selected_action": [str(enquiry.pk)]},
+        )
+        assert response.status_code == 302
+        assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.PENDING}
+        run_worker()
+        assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
+        recipients = sorted(
+            rcpt for envelope in server.handler.envelopes for rcpt in envelope.rcpt_tos
+        )
+        assert recipients == sorted([enquiry.email, *enquiry.division.mailbox_list])
+    finally:
+        server.stop()
 
 
 def test_spam_is_never_mailed(client, topics, smtp_server):

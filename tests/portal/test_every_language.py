@@ -18,15 +18,7 @@ PATHS = (
 )
 
 
-# Filipino and Sinhala URLs resolve only once their catalogues exist in locale/ (Django ships
-# no locale data for them); the i18n work adds those, and then this list can be all of them.
-LANGUAGES_WITHOUT_CATALOGUES_YET = {"fil", "si"}
-
-
-@pytest.mark.parametrize(
-    "language",
-    [code for code, _name in settings.LANGUAGES if code not in LANGUAGES_WITHOUT_CATALOGUES_YET],
-)
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
 def test_portal_pages_render_in_every_language(client, real_data, language):
     for path in PATHS:
         response = client.get(path.format(language=language))
