@@ -1,4 +1,4 @@
-"""Dates, numbers and phone numbers as each page's language writes them.
+"""Dates, numbers, lists and phone numbers as each page's language writes them.
 
 Dates and numbers come from CLDR through Babel rather than Django's format files, which have
 no data for Filipino, Sinhala, Burmese or Easy Japanese and old data for others (`Dec. 2,
@@ -12,6 +12,7 @@ from functools import lru_cache
 import phonenumbers
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from django.conf import settings
 from django.utils import timezone
@@ -72,6 +73,12 @@ def decimal(value, language_code=None):
     if value is None or value == "":
         return ""
     return format_decimal(value, locale=_active_locale(language_code))
+
+
+def joined(items, language_code=None):
+    """'English, Chinese, and Korean', '英語、中国語、韓国語', 'انگریزی، چینی اور کوریائی':
+    CLDR's list pattern for the language, not a comma that suits only some of them."""
+    return format_list(list(items), style="standard", locale=_active_locale(language_code))
 
 
 @lru_cache(maxsize=1024)

@@ -5,10 +5,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core import locale_formats
 from core.i18n import bcp47, fallback_languages, resolve_translation
 from core.languages import BY_CODE, SITE_LANGUAGES
 from core.markdown import render_markdown
@@ -33,6 +34,19 @@ def translated(instance, field_name, plain=False):
             )
         return format_html('<span lang="{}">{}</span>', bcp47(language_code), text)
     return text
+
+
+@register.simple_tag
+def translated_list(instances, field_name):
+    """Each instance's translated field (as `translated` marks it), joined as the page's
+    language joins a list ('A, B, and C', 「A、B、C」)."""
+    names = [conditional_escape(translated(instance, field_name)) for instance in instances]
+    # CLDR joins plain text: join placeholders, escape the result, then put the names in.
+    placeholders = [f"\x00{number}\x00" for number in range(len(names))]
+    text = conditional_escape(locale_formats.joined(placeholders))
+    for placeholder, name in zip(placeholders, names, strict=True):
+        text = text.replace(placeholder, name)
+    return mark_safe(text)
 
 
 def direction_of(language_code):

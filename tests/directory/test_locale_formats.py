@@ -222,3 +222,45 @@ def test_numbers_only_callable_inside_japan_stay_as_published(language, stored, 
     page shows them in international form, and the link dials the national digits."""
     assert render("{{ value|phone }}", language, value=stored) == stored
     assert render("{{ value|tel_uri }}", language, value=stored) == dialled
+
+
+@pytest.mark.parametrize("language_code", [code for code, _name in settings.LANGUAGES])
+def test_a_list_of_languages_is_joined_as_the_page_language_joins_lists(
+    client, real_data, language_code
+):
+    """The languages of a resource link: 「日本語、英語」, 'Japanese and English',
+    'جاپانی اور انگریزی', not a comma that only some languages use."""
+    from babel.lists import format_list
+
+    from directory.models import Language
+
+    with translation.override(language_code):
+        names = [str(Language.objects.get(code=code).name) for code in ("ja", "en")]
+    expected = format_list(names, locale=EXPECTED_CLDR_LOCALE[language_code])
+    with translation.override(language_code):
+        label = translation.gettext("Languages:")
+    response = client.get(f"/{language_code}/pages/multilingual-information/")
+    assert response.status_code == 200
+    paragraphs = re.findall(
+        r'<p class="resource__languages">(.*?)</p>', response.content.decode(), re.DOTALL
+    )
+    # The text a reader sees: furigana (Easy Japanese) and markup left out.
+    shown = [
+        html_module.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<rt>.*?</rt>", "", paragraph)))
+        for paragraph in paragraphs
+    ]
+    label = re.sub(r"<[^>]+>", "", re.sub(r"<rt>.*?</rt>", "", label))
+    two_languages = [" ".join(text.split()).removeprefix(label).strip() for text in shown]
+    assert expected in two_languages, two_languages
+
+
+def test_a_joined_list_escapes_the_names_and_keeps_their_language_marks():
+    template = Template('{% load portal_tags %}{% translated_list items "name" %}')
+
+    class Named:
+        def __init__(self, name):
+            self.name_en = self.name_ja = name
+
+    with translation.override("ja"):
+        html = template.render(Context({"items": [Named("<b>A</b>"), Named("B & C")]}))
+    assert html == "&lt;b&gt;A&lt;/b&gt;、B &amp; C"
