@@ -191,8 +191,12 @@ def fixture_texts(language):
 # --- docs/glossary.md ------------------------------------------------------------------------
 
 
+def _shorten(text, width=72):
+    return text if len(text) <= width else text[:width] + "…"
+
+
 def _cell(text):
-    return text.replace("|", "\\|").replace("\n", " ")
+    return text.replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
 
 
 def markdown():
@@ -273,7 +277,7 @@ def markdown():
         lines += ["| Languages | Concept | Text | Why |", "| --- | --- | --- | --- |"]
         lines += [
             f"| {', '.join(row['languages'])} | {concepts[row['concept']]['label']} | "
-            f"{_cell(row['key'])[:80]} | {_cell(row['reason'])} |"
+            f"{_cell(_shorten(row['key']))} | {_cell(row['reason'])} |"
             for row in rows
         ]
     return "\n".join(lines) + "\n"
