@@ -80,7 +80,7 @@ def test_submission_reaches_the_division_and_the_resident(client, topics, smtp_s
     text = text_of(acknowledgement)
     assert enquiry.reference in text
     # The topic in the resident's chosen language, the promised reply time, no free text.
-    assert "お住まいの地域の国際交流協会について" in text
+    assert "お住まいの地域を担当する地域国際化協会について" in text
     assert "5営業日以内" in text
     assert "03-5213-1725" in text and "+81" not in text, "a Japanese reader dials it as in Japan"
     assert "Line one" not in text and "Maya" not in text
