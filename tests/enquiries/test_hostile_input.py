@@ -302,7 +302,9 @@ def test_full_journey_escapes_everything_and_mails_safely(resident, admin_client
 
     check()
     print(f"{stored} generated enquiries went all the way through")
-    assert stored > 200, "most generated enquiries should have been valid"
+    # Over 200 of the 450 (scaled like the examples themselves): the strategy is meant to
+    # produce mostly valid enquiries, or the e-mail half of this test would hardly run.
+    assert stored > examples(200), "most generated enquiries should have been valid"
 
 
 def test_admin_escapes_whatever_was_stored(topics, admin_client):
