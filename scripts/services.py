@@ -7,6 +7,7 @@ and nginx, each on a free port of 127.0.0.1 and stopped by its PID when the bloc
 """
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -228,6 +229,26 @@ def redis():
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         stop(process)
+
+
+def production_env(work, redis_url, **extra):
+    """The environment of the portal's production processes on this machine, as the
+    benchmark and the audit run them: production settings behind nginx on loopback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
+    env.update(
+        PORTAL_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        ENQUIRY_SITE_URL="http://localhost",
+        DEFAULT_FROM_EMAIL="portal@localhost",
+        REDIS_URL=redis_url,
+        STATIC_ROOT=str(work / "static"),
+        SECURE_SSL_REDIRECT="false",
+        GUNICORN_ACCESS_LOG="",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
 
 
 def manage(*args, env, check=True):
