@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages fixtures bench audit screenshots clean
+.PHONY: run test lint format messages fixtures bench bench-cookies audit screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ fixtures: $(BIN)/.installed
 bench: $(BIN)/.installed
 	@if [ -d locale ]; then $(MAKE) --no-print-directory messages; fi
 	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+# The listing under a flood of made-up session cookies, through nginx (issue 11).
+bench-cookies: $(BIN)/.installed
+	@if [ -d locale ]; then $(MAKE) --no-print-directory messages; fi
+	$(PY) scripts/bench_cookies.py $(BENCH_ARGS)
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -3,6 +3,7 @@
 import logging
 import secrets
 
+import psycopg
 import redis.exceptions
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
@@ -15,6 +16,11 @@ logger = logging.getLogger(__name__)
 SERVICE_UNAVAILABLE_ERRORS = (
     OperationalError,
     InterfaceError,
+    # psycopg's own, as Django lets some through unwrapped: closing the server-side cursor of
+    # QuerySet.iterator() (a ModelChoiceField rendering its options does that) on a connection
+    # the server dropped (the failover rehearsal, docs/deploy.md).
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
     ConnectionError,

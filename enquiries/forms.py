@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.replication import wait_for_replica
 from directory.models import Association, Prefecture
 from enquiries.models import Enquiry, Topic
 from enquiries.text import clean_multi_line, clean_single_line
@@ -328,6 +329,9 @@ class EnquiryForm(forms.Form):
                         spam_reason=self.spam_reason,
                     )
                     enquiry.schedule_deliveries()
+                    # The sender is shown the reference only once the replica has it too, so
+                    # that it survives the primary's crash (core/replication.py).
+                    transaction.on_commit(wait_for_replica)
                 return enquiry, True
             except IntegrityError:
                 existing = Enquiry.objects.filter(submission_key=key).first()

@@ -9,6 +9,8 @@ PORTAL_ENV=development, which manage.py, `make run` and the test settings set.
 
 import ipaddress
 import os
+import re
+import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,6 +57,40 @@ PORTAL_ENV = env("PORTAL_ENV", "production")
 if PORTAL_ENV not in {"production", "development"}:
     raise ImproperlyConfigured("PORTAL_ENV must be production or development.")
 PRODUCTION = PORTAL_ENV == "production"
+
+
+# One entry of libpq's host list: "host", "host:port", "[v6]" or "[v6]:port".
+_HOST_ENTRY = re.compile(r"(\[[^\]]+\]|[^:\[\]]+)(?::(\d*))?")
+
+
+def database_config(url, conn_max_age):
+    """DATABASES["default"] from DATABASE_URL: dj_database_url's parse, and libpq's
+    multi-host form as well, which it cannot read:
+
+        postgres://portal:…@10.0.2.10:5432,10.0.2.11:5432/portal?target_session_attrs=read-write
+
+    lists the primary and its replica. libpq tries the hosts in turn and keeps the first that
+    accepts writes, so after a failover every new connection finds the promoted replica
+    (docs/deploy.md, "PostgreSQL primary and replica"). Hosts and ports go to libpq as
+    comma-separated lists, as it takes them.
+    """
+    parts = urllib.parse.urlsplit(url)
+    credentials, at, hosts = parts.netloc.rpartition("@")
+    if "," not in hosts:
+        return dj_database_url.parse(url, conn_max_age=conn_max_age)
+    names, ports = [], []
+    for entry in hosts.split(","):
+        match = _HOST_ENTRY.fullmatch(entry)
+        if not match:
+            raise ImproperlyConfigured(f"DATABASE_URL: {entry!r} is not a host or host:port.")
+        names.append(urllib.parse.unquote(match[1].strip("[]")))
+        ports.append(match[2] or "")
+    single = urllib.parse.urlunsplit(parts._replace(netloc=f"{credentials}{at}multi-host"))
+    config = dj_database_url.parse(single, conn_max_age=conn_max_age)
+    config["HOST"] = ",".join(names)
+    # An empty entry is the default port (5432), as in libpq.
+    config["PORT"] = ",".join(ports) if any(ports) else ""
+    return config
 
 
 def production_required(name, development_default):
@@ -155,13 +191,13 @@ TEMPLATES = [
 # connection per worker is a pool of the right size (see docs/deploy.md).
 if PRODUCTION:
     DATABASES = {
-        "default": dj_database_url.parse(
+        "default": database_config(
             required("DATABASE_URL"), conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "600"))
         )
     }
 else:
     DATABASES = {
-        "default": dj_database_url.parse(
+        "default": database_config(
             env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=0
         )
     }
@@ -173,6 +209,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_PG_OPTIONS = env("DATABASE_PG_OPTIONS", "-c max_parallel_workers_per_gather=0")
 if DATABASE_PG_OPTIONS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = DATABASE_PG_OPTIONS
+
+# How long storing an enquiry waits for a streaming replica to have it on disk, so that a
+# crash of the primary cannot lose an enquiry whose sender was given its reference
+# (core/replication.py, docs/deploy.md). Only while a replica streams; 0 never waits.
+DATABASE_REPLICA_WAIT_SECONDS = float(env("DATABASE_REPLICA_WAIT_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

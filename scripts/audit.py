@@ -7,7 +7,6 @@ to reports/tmp/lighthouse/.
 import argparse
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.bench import ENQUIRY_FORM_PATH, require_ok  # noqa: E402
-from scripts.services import BASE_DIR, gunicorn, manage, postgres, redis  # noqa: E402
+from scripts.services import (  # noqa: E402
+    BASE_DIR,
+    gunicorn,
+    manage,
+    postgres,
+    production_env,
+    redis,
+)
 
 LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -94,20 +100,9 @@ def main():
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="portal-audit-")))
         pg = stack.enter_context(postgres())
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))},
-            "PORTAL_ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "ENQUIRY_SITE_URL": "http://localhost",
-            "DEFAULT_FROM_EMAIL": "portal@localhost",
-            "DATABASE_URL": pg.create_database("portal"),
-            "REDIS_URL": stack.enter_context(redis()),
-            "STATIC_ROOT": str(work / "static"),
-            "SECURE_SSL_REDIRECT": "false",
-            "GUNICORN_ACCESS_LOG": "",
-            "LOG_LEVEL": "WARNING",
-        }
+        env = production_env(
+            work, stack.enter_context(redis()), DATABASE_URL=pg.create_database("portal")
+        )
         for command in (["migrate"], ["load_initial_data"], ["collectstatic", "--noinput"]):
             manage(*command, "-v0", env=env)
         base = stack.enter_context(gunicorn(env))

@@ -13,7 +13,6 @@ import json
 import os
 import platform
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -37,6 +36,7 @@ from scripts.services import (  # noqa: E402
     manage,
     nginx,
     postgres,
+    production_env,
     redis,
     wait_until,
 )
@@ -723,27 +723,18 @@ def main():
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="portal-bench-")))
         pg = stack.enter_context(postgres())
         redis_url = stack.enter_context(redis())
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))},
-            "PORTAL_ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "ENQUIRY_SITE_URL": "http://localhost",
-            "DEFAULT_FROM_EMAIL": "portal@localhost",
-            "REDIS_URL": redis_url,
-            "STATIC_ROOT": str(work / "static"),
-            "SECURE_SSL_REDIRECT": "false",
-            "ROOT_URLCONF": "scripts.bench_urls",
-            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-            "GUNICORN_ACCESS_LOG": "",
+        env = production_env(
+            work,
+            redis_url,
+            ROOT_URLCONF="scripts.bench_urls",
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
             # deploy/gunicorn.conf.py recycles a worker after 5,000-5,500 requests: every two
             # seconds or so at the bench's rates, and when both workers restart together a
             # whole 1-second round stalls. Off here; see docs/performance.md.
-            "GUNICORN_CMD_ARGS": f"--max-requests 0 --pid {work / 'gunicorn.pid'}",
+            GUNICORN_CMD_ARGS=f"--max-requests 0 --pid {work / 'gunicorn.pid'}",
             # The portal with the floor's views beside it (scripts/bench_floor.py).
-            "GUNICORN_WSGI_APP": "scripts.bench_floor:application",
-            "LOG_LEVEL": "WARNING",
-        }
+            GUNICORN_WSGI_APP="scripts.bench_floor:application",
+        )
         datasets = [("real", None), ("generated", args.associations)]
         if args.large:
             datasets.append(("large", args.large))

@@ -7,6 +7,7 @@ and nginx, each on a free port of 127.0.0.1 and stopped by its PID when the bloc
 """
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -65,6 +66,7 @@ class Postgres:
     def __init__(self, directory, port):
         self.directory = directory
         self.port = port
+        self.data = directory / "data"
 
     def url(self, database):
         return f"postgres://portal@127.0.0.1:{self.port}/{database}"
@@ -82,6 +84,23 @@ class Postgres:
         self.psql("-c", f'CREATE DATABASE "{name}" OWNER portal')
         return self.url(name)
 
+    def pg_ctl(self, *args):
+        return subprocess.run(
+            as_postgres_user([postgres_bin("pg_ctl"), "-D", str(self.data), *args]),
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd="/",
+        )
+
+    def stop(self, mode="fast"):
+        """`fast`: a primary first sends its replicas all of its WAL, so they lose nothing."""
+        self.pg_ctl("-m", mode, "-w", "stop")
+
+    def promote(self):
+        """A replica becomes a primary; returns once it accepts writes."""
+        self.pg_ctl("-w", "promote")
+
 
 def as_postgres_user(command):
     """initdb and postgres refuse to run as root."""
@@ -90,47 +109,100 @@ def as_postgres_user(command):
     return command
 
 
-@contextmanager
-def postgres():
-    """A throwaway PostgreSQL cluster with a `portal` role that may create databases."""
+def _server_directory():
     directory = Path(tempfile.mkdtemp(prefix="portal-pg-"))
     if os.geteuid() == 0:
         shutil.chown(directory, "postgres", "postgres")
-    port = free_port()
-    data = directory / "data"
-    subprocess.run(
-        as_postgres_user(
-            [postgres_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
-            + ["-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]
-        ),
-        check=True,
-        capture_output=True,
-        cwd="/",
-    )
+    return directory
+
+
+def _start(directory, port, settings=None):
+    # Durability off: these servers hold nothing worth keeping, and they start in a second.
+    # `settings` (name: value) come after, and win.
     options = (
         f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off"
         " -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
     )
+    for name, value in (settings or {}).items():
+        options += f" -c {name}={value}"
     subprocess.run(
         as_postgres_user(
-            [postgres_bin("pg_ctl"), "-D", str(data), "-w", "-l", str(directory / "log")]
-            + ["-o", options, "start"]
+            [postgres_bin("pg_ctl"), "-D", str(directory / "data"), "-w"]
+            + ["-l", str(directory / "log"), "-o", options, "start"]
         ),
         check=True,
         capture_output=True,
         cwd="/",
     )
+
+
+def _remove(server):
+    subprocess.run(
+        as_postgres_user(
+            [postgres_bin("pg_ctl"), "-D", str(server.data), "-m", "immediate", "stop"]
+        ),
+        capture_output=True,
+        cwd="/",
+    )
+    shutil.rmtree(server.directory, ignore_errors=True)
+
+
+@contextmanager
+def postgres(settings=None):
+    """A throwaway PostgreSQL cluster with a `portal` role that may create databases;
+    `settings` are server settings (name: value) on top of the defaults here.
+
+    It can be a primary as it is: initdb's pg_hba.conf lets 127.0.0.1 replicate, and
+    PostgreSQL 15's defaults (wal_level=replica, max_wal_senders=10) allow it.
+    """
+    directory = _server_directory()
+    server = Postgres(directory, free_port())
     try:
-        server = Postgres(directory, port)
-        server.psql("-c", "CREATE ROLE portal LOGIN CREATEDB")
-        yield server
-    finally:
         subprocess.run(
-            as_postgres_user([postgres_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            as_postgres_user(
+                [postgres_bin("initdb"), "-D", str(server.data), "-U", "postgres"]
+                + ["--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]
+            ),
+            check=True,
             capture_output=True,
             cwd="/",
         )
-        shutil.rmtree(directory, ignore_errors=True)
+        _start(directory, server.port, settings)
+        server.psql("-c", "CREATE ROLE portal LOGIN CREATEDB")
+        yield server
+    finally:
+        _remove(server)
+
+
+@contextmanager
+def replica(primary):
+    """A streaming replica (hot standby) of `primary`, cloned from it as docs/deploy.md does
+    (pg_basebackup --write-recovery-conf, with a replication slot); yields once it streams."""
+    directory = _server_directory()
+    server = Postgres(directory, free_port())
+    slot = f"replica_{server.port}"
+    try:
+        subprocess.run(
+            as_postgres_user(
+                [postgres_bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port)]
+                + ["-U", "postgres", "-D", str(server.data), "--wal-method=stream"]
+                + ["--write-recovery-conf", "--create-slot", f"--slot={slot}", "--no-sync"]
+                # At once, not spread over minutes as a checkpoint of a busy server is.
+                + ["--checkpoint=fast"]
+            ),
+            check=True,
+            capture_output=True,
+            cwd="/",
+        )
+        _start(directory, server.port)
+        streaming = (
+            "SELECT count(*) FROM pg_stat_replication s JOIN pg_replication_slots r"
+            f" ON r.active_pid = s.pid WHERE r.slot_name = '{slot}' AND s.state = 'streaming'"
+        )
+        wait_until(lambda: primary.psql("-c", streaming).strip() == "1", "replica")
+        yield server
+    finally:
+        _remove(server)
 
 
 @contextmanager
@@ -157,6 +229,26 @@ def redis():
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         stop(process)
+
+
+def production_env(work, redis_url, **extra):
+    """The environment of the portal's production processes on this machine, as the
+    benchmark and the audit run them: production settings behind nginx on loopback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
+    env.update(
+        PORTAL_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        ENQUIRY_SITE_URL="http://localhost",
+        DEFAULT_FROM_EMAIL="portal@localhost",
+        REDIS_URL=redis_url,
+        STATIC_ROOT=str(work / "static"),
+        SECURE_SSL_REDIRECT="false",
+        GUNICORN_ACCESS_LOG="",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
 
 
 def manage(*args, env, check=True):

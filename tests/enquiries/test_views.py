@@ -141,6 +141,22 @@ def test_double_submit_creates_one_enquiry(client, topics):
     assert sent_reference(client, first) == sent_reference(client, second)
 
 
+def test_the_sender_gets_the_reference_only_after_waiting_for_the_replica(
+    client, topics, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Once the enquiry is committed, before the redirect to its reference: the wait that
+    lets it survive a crash of the primary (core/replication.py, tests/portal/test_failover.py).
+    """
+    waited = []
+    monkeypatch.setattr(
+        "enquiries.forms.wait_for_replica", lambda: waited.append(Enquiry.objects.count())
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit_enquiry(client)
+    assert response.status_code == 302
+    assert waited == [1]
+
+
 def test_a_changed_resubmission_is_a_new_enquiry_and_the_visitor_is_told(client, topics):
     """Back → Change → Send (or a second tab) with the same form: the changed answers are not
     dropped behind the first reference; they are a new enquiry, and the page says so."""

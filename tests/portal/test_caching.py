@@ -3,6 +3,7 @@ import gzip
 import brotli
 import pytest
 from django.conf.urls.i18n import i18n_patterns
+from django.contrib.sessions.backends import cached_db
 from django.core.cache import cache
 from django.core.management import call_command
 from django.http import HttpResponse
@@ -292,6 +293,40 @@ def test_a_made_up_session_cookie_gets_the_cached_page(
     client.cookies.clear()
     with django_assert_max_num_queries(0):
         assert client.get(LISTING).status_code == 200
+
+
+@pytest.fixture
+def cached_db_sessions(settings):
+    """Production's sessions: Redis first, the database behind it."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+def test_a_made_up_session_key_costs_no_query_with_cached_sessions(
+    client, real_data, page_cache, settings, cached_db_sessions, django_assert_num_queries
+):
+    """A forged staff marker sends such requests past nginx's cache: each one must not cost
+    a database query (issue 11; `make bench-cookies`)."""
+    client.get(LISTING)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "0123456789abcdefghijklmnopqrstuv"
+    client.cookies[settings.STAFF_COOKIE_NAME] = "1"
+    with django_assert_num_queries(0):
+        response = client.get(LISTING)
+    assert response["Cache-Control"].startswith("public")
+    assert not response.cookies
+
+
+def test_staff_with_cached_sessions_get_their_own_page_and_the_public_one_without_the_copy(
+    admin_client, real_data, page_cache, settings, cached_db_sessions
+):
+    admin_client.get("/admin/")
+    assert "public" not in admin_client.get(LISTING).get("Cache-Control", "")
+    # The cached copy gone (Redis restarted): the public page, as every visitor gets it…
+    key = admin_client.cookies[settings.SESSION_COOKIE_NAME].value
+    cache.delete(cached_db.SessionStore(key).cache_key)
+    assert admin_client.get(LISTING)["Cache-Control"].startswith("public")
+    # …until an admin page reads the session from the database and caches it again.
+    assert admin_client.get("/admin/").status_code == 200
+    assert "public" not in admin_client.get(LISTING).get("Cache-Control", "")
 
 
 def test_an_anonymous_session_gets_the_cached_page(client, real_data, page_cache, settings):

@@ -1,6 +1,7 @@
 import socket
 from contextlib import contextmanager
 
+import psycopg
 import pytest
 from django.db import OperationalError, ProgrammingError, connection
 from django.test import Client
@@ -100,6 +101,22 @@ def test_the_503_page_for_a_right_to_left_language(visitor, real_data):
     with database_down():
         html = visitor.get("/ur/").content.decode()
     assert 'dir="rtl"' in html
+
+
+def test_a_connection_lost_under_a_server_side_cursor_gives_the_503_page(
+    visitor, real_data, monkeypatch
+):
+    """Django does not wrap the error of closing a server-side cursor (the enquiry form's
+    choices are read with one): psycopg's own error must give the 503 page too, as it did
+    for a page being rendered while the primary crashed in the failover rehearsal."""
+
+    def lost(*args, **kwargs):
+        raise psycopg.OperationalError("consuming input failed: server closed the connection")
+
+    monkeypatch.setattr("enquiries.views.render_form", lost)
+    response = visitor.get("/en/enquiries/new/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
 
 
 def test_a_bug_gives_the_500_page_not_a_stack_trace(visitor, real_data):

@@ -12,6 +12,7 @@ import pytest
     [
         ("scripts.bench", "main"),
         ("scripts.bench_enquiries", "main"),
+        ("scripts.bench_cookies", "main"),
         ("scripts.audit", "main"),
         ("scripts.services", "gunicorn"),
     ],
