@@ -71,6 +71,10 @@ class Output:
         return b"".join(self.chunks).decode(errors="replace")
 
 
+def restore_interrupt():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def hidden(html, name):
     return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
 
@@ -89,6 +93,9 @@ def test_make_run_delivers_both_e_mails_without_a_second_command(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # Ctrl-C in a terminal, whoever started pytest: a shell's background job (or a CI
+        # runner) passes SIGINT down ignored, and the development server would not stop.
+        preexec_fn=restore_interrupt,
     )
     output = Output(process)
     try:
