@@ -23,7 +23,7 @@ def test_the_shipped_files_read_in_their_order():
     codes = [language["code"] for language in vocabulary.consultation_languages()]
     assert codes[:3] == ["ja", "en", "zh"] and len(codes) == len(set(codes)) == 24
     prefecture_names = vocabulary.prefecture_names()
-    assert prefecture_names["prefecture"][26]["correction"] == {"zh-hans": "大阪"}
+    assert prefecture_names["prefecture"][26]["correction"] == {"zh-hans": "大阪", "pt-br": "Osaka"}
     assert vocabulary.division()["name"]["en"] == "Multiculture Division"
 
 
