@@ -11,6 +11,7 @@ from django.utils import translation
 
 from core.caching import memory as page_cache_memory
 from portal.management.commands.load_initial_data import FIXTURES
+from tests.factories import reset_sequences
 
 _fixture_objects = None
 
@@ -47,8 +48,17 @@ def install_real_data():
 
 @pytest.fixture
 def real_data(db):
-    """The real reference data: 6 regions, 47 prefectures, the 63 associations and more."""
+    """The real reference data: 6 regions, 47 prefectures, the 63 associations and more.
+
+    For tests about the shipped data itself; a test that needs one association, page or
+    enquiry builds it with tests/factories.py instead (docs/testing.md)."""
     install_real_data()
+
+
+@pytest.fixture(autouse=True)
+def factory_sequences():
+    """Each test's factory objects are numbered from 0, whichever tests ran before it."""
+    reset_sequences()
 
 
 @pytest.fixture(autouse=True)

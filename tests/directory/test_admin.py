@@ -11,8 +11,17 @@ from directory.importing import association_fields, association_row, read_rows
 from directory.models import Association
 from directory.resources import AssociationResource
 from directory.validation import normalize_phone_number, normalize_postal_code
+from tests.factories import AssociationFactory, KanagawaAssociationFactory, YokohamaFactory
 
 CHANGELIST = "/admin/directory/association/"
+
+
+@pytest.fixture
+def kanagawa(db):
+    """Kanagawa's prefectural association and Yokohama's, the designated city's, in Kanagawa:
+    both named in Japanese and English only, like the shipped ones."""
+    KanagawaAssociationFactory()
+    YokohamaFactory()
 
 
 @pytest.fixture
@@ -73,7 +82,7 @@ def form_data(association, **changes):
 # --- The association list ---------------------------------------------------------------
 
 
-def test_list_shows_translation_completeness(admin_client, real_data):
+def test_list_shows_translation_completeness(admin_client, kanagawa):
     yokohama = Association.objects.get(slug="yokohama-city")
     yokohama.name_vi = "Hiệp hội Giao lưu Quốc tế Yokohama"
     yokohama.city_vi = "Yokohama"
@@ -85,7 +94,7 @@ def test_list_shows_translation_completeness(admin_client, real_data):
     assert ">3/19<" in html
 
 
-def test_filter_missing_a_translation_in_a_language(admin_client, real_data):
+def test_filter_missing_a_translation_in_a_language(admin_client, kanagawa):
     total = Association.objects.count()
     yokohama = Association.objects.get(slug="yokohama-city")
     yokohama.name_vi = "Hiệp hội Giao lưu Quốc tế Yokohama"
@@ -98,7 +107,7 @@ def test_filter_missing_a_translation_in_a_language(admin_client, real_data):
     assert yokohama not in response.context["cl"].result_list
 
 
-def test_search_finds_text_in_any_language_and_width(admin_client, real_data):
+def test_search_finds_text_in_any_language_and_width(admin_client, kanagawa):
     yokohama = Association.objects.get(slug="yokohama-city")
     yokohama.description_vi = "Tư vấn miễn phí bằng tiếng Việt"
     yokohama.save()
@@ -107,7 +116,7 @@ def test_search_finds_text_in_any_language_and_width(admin_client, real_data):
         assert yokohama in response.context["cl"].result_list, term
 
 
-def test_language_groups_fold_empty_languages(admin_client, real_data):
+def test_language_groups_fold_empty_languages(admin_client, kanagawa):
     yokohama = Association.objects.get(slug="yokohama-city")
     response = admin_client.get(change_url(yokohama))
     html = response.content.decode()
@@ -124,7 +133,7 @@ def test_language_groups_fold_empty_languages(admin_client, real_data):
     assert 'name="description_vi"' in html
 
 
-def test_admin_pages_load_nothing_from_other_hosts(admin_client, real_data):
+def test_admin_pages_load_nothing_from_other_hosts(admin_client, kanagawa):
     yokohama = Association.objects.get(slug="yokohama-city")
     html = admin_client.get(change_url(yokohama)).content.decode()
     media = str(admin_client.get(change_url(yokohama)).context["media"])
@@ -156,7 +165,7 @@ def test_invalid_contact_details_are_refused_with_clear_messages():
         normalize_phone_number("222-1171")
 
 
-def test_change_form_normalises_and_explains(admin_client, real_data):
+def test_change_form_normalises_and_explains(admin_client, kanagawa):
     yokohama = Association.objects.get(slug="yokohama-city")
     response = admin_client.post(
         change_url(yokohama),
@@ -175,7 +184,7 @@ def test_change_form_normalises_and_explains(admin_client, real_data):
     assert (yokohama.postal_code, yokohama.phone) == ("231-0023", "045-222-1171")
 
 
-def test_level_consistency(admin_client, real_data):
+def test_level_consistency(admin_client, kanagawa):
     yokohama = Association.objects.get(slug="yokohama-city")
     response = admin_client.post(change_url(yokohama), form_data(yokohama, municipality_code=""))
     errors = response.context["adminform"].form.errors
@@ -190,7 +199,7 @@ def test_level_consistency(admin_client, real_data):
     assert "市区町村コードはありません" in errors["municipality_code"][0]
 
 
-def test_website_and_email_and_unique_slug(admin_client, real_data):
+def test_website_and_email_and_unique_slug(admin_client, kanagawa):
     yokohama = Association.objects.get(slug="yokohama-city")
     response = admin_client.post(
         change_url(yokohama),
@@ -203,7 +212,7 @@ def test_website_and_email_and_unique_slug(admin_client, real_data):
     assert "既に存在します" in errors["slug"][0]
 
 
-def test_messages_follow_the_editors_language(admin_client, admin_user, real_data):
+def test_messages_follow_the_editors_language(admin_client, admin_user, kanagawa):
     from portal.models import StaffPreferences
 
     StaffPreferences.objects.create(user=admin_user, admin_language="en")
@@ -254,7 +263,7 @@ def test_history_records_who_changed_which_fields_and_revert_restores(
 # --- Publishing and verification ----------------------------------------------------------
 
 
-def test_drafts_are_previewed_by_staff_only(client, admin_client, real_data):
+def test_drafts_are_previewed_by_staff_only(client, admin_client, kanagawa):
     yokohama = Association.objects.get(slug="yokohama-city")
     yokohama.is_published = False
     yokohama.save()
@@ -269,13 +278,13 @@ def test_drafts_are_previewed_by_staff_only(client, admin_client, real_data):
     ]
 
 
-def test_view_on_site_link(admin_client, real_data):
+def test_view_on_site_link(admin_client, kanagawa):
     yokohama = Association.objects.get(slug="yokohama-city")
     response = admin_client.get(change_url(yokohama))
     assert "/admin/r/" in response.content.decode()
 
 
-def test_publish_and_unpublish_actions_are_recorded(admin_client, real_data):
+def test_publish_and_unpublish_actions_are_recorded(admin_client, kanagawa):
     yokohama = Association.objects.get(slug="yokohama-city")
     response = admin_client.post(
         CHANGELIST, {"action": "unpublish", "_selected_action": [yokohama.pk]}
@@ -289,7 +298,8 @@ def test_publish_and_unpublish_actions_are_recorded(admin_client, real_data):
     assert yokohama.is_published
 
 
-def test_mark_verified_today_and_the_twelve_month_filter(admin_client, real_data):
+def test_mark_verified_today_and_the_twelve_month_filter(admin_client, kanagawa):
+    AssociationFactory.create_batch(2)
     today = timezone.localdate()
     Association.objects.update(last_verified=today - timedelta(days=30))
     stale = Association.objects.get(slug="yokohama-city")

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.factories import AssociationFactory, ServiceFactory
+
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_services_and_languages_recorded_before_sources():
@@ -203,7 +205,9 @@ def test_languages_from_one_page_share_one_source_line(client, real_data):
         assert f">{name}</a>" in languages
 
 
-def test_an_association_with_no_confirmed_fact_says_not_confirmed(client, real_data):
+def test_an_association_with_no_confirmed_fact_says_not_confirmed(client, db):
+    AssociationFactory(slug="gunma")
+    ServiceFactory()  # one it does not offer: the page must not list it
     response = client.get("/en/associations/gunma/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -215,11 +219,9 @@ def test_an_association_with_no_confirmed_fact_says_not_confirmed(client, real_d
     assert "Chưa xác nhận" in vi
 
 
-def test_a_fact_recorded_without_a_source_says_so(client, real_data):
-    from directory.models import Association, Service
-
-    gunma = Association.objects.get(slug="gunma")
-    gunma.services.add(Service.objects.get(slug="japanese-classes"))
+def test_a_fact_recorded_without_a_source_says_so(client, db):
+    gunma = AssociationFactory(slug="gunma")
+    gunma.services.add(ServiceFactory(name_en="Japanese language classes"))
     html = client.get("/en/associations/gunma/").content.decode()
     assert "Japanese language classes" in html
     assert "Source not recorded" in html

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from directory.models import Association, HelpLine, Language
+from tests.factories import LanguageFactory
 
 URL = "/en/associations/serving/"
 
@@ -109,7 +110,7 @@ def test_an_unpublished_help_line_is_not_offered(client, languages_recorded):
 
 def test_a_language_nobody_answers_in_says_so(client, languages_recorded):
     languages_recorded({"kanagawa": ["en"]})
-    Language.objects.create(code="qu", native_name="Runasimi", name="ケチュア語", name_en="Quechua")
+    LanguageFactory(code="qu", native_name="Runasimi", name_ja="ケチュア語", name_en="Quechua")
     _response, html = ask(client, "231-0023", "qu")
     assert "We know of no association or national help line that answers in Quechua." in html
 
@@ -144,7 +145,9 @@ def test_no_language_chosen_changes_nothing(client, languages_recorded):
     assert 'class="language-help"' not in html
 
 
-def test_the_empty_form_offers_the_pages_language(client, real_data):
+def test_the_empty_form_offers_the_pages_language(client, db):
+    for code in ("ja", "zh", "ne"):
+        LanguageFactory(code=code)
     html = client.get("/ne/associations/serving/").content.decode()
     assert '<option value="ne" selected>' in html
     html = client.get("/zh-hans/associations/serving/").content.decode()
@@ -179,7 +182,7 @@ def test_every_language_renders_the_fallback(client, languages_recorded, languag
 
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
-def test_the_home_page_links_to_help_in_your_language(client, real_data, language):
+def test_the_home_page_links_to_help_in_your_language(client, db, language):
     html = client.get(f"/{language}/").content.decode()
     assert f'href="/{language}/associations/serving/#help-language"' in html
 
@@ -259,7 +262,8 @@ def test_a_new_database_is_left_to_the_fixture():
         migrate_to()
 
 
-def test_arriving_with_a_language_and_no_postal_code_shows_no_error(client, real_data):
+def test_arriving_with_a_language_and_no_postal_code_shows_no_error(client, db):
+    LanguageFactory(code="vi")
     html = client.get(URL, {"language": "vi"}).content.decode()
     assert '<option value="vi" selected>' in html
     assert "field__error" not in html

@@ -14,7 +14,14 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core import locale_formats
-from directory.models import Association, Prefecture
+from directory.models import Association
+from tests.factories import (
+    AssociationFactory,
+    AssociationLanguageFactory,
+    AssociationServiceFactory,
+    DivisionFactory,
+    PrefectureFactory,
+)
 
 # The CLDR locale each page language should be written in, stated here rather than read from
 # core/languages.py, so that a wrong entry there fails this test.
@@ -42,6 +49,22 @@ EXPECTED_CLDR_LOCALE = {
 
 # Niigata's association: its contact details and its facts were checked on recorded days.
 DETAIL = "/{language}/associations/niigata/"
+CHECKED = datetime.date(2026, 12, 2)
+
+
+@pytest.fixture
+def niigata(db):
+    """Niigata's association as shipped: a phone number, and its contact details, a service
+    and a language each read on its source on 2 December 2026."""
+    association = AssociationFactory(
+        slug="niigata",
+        phone="025-290-5650",
+        contact_source_url="https://niigata.example.org/contact",
+        contact_checked_on=CHECKED,
+    )
+    AssociationServiceFactory(association=association, checked_on=CHECKED)
+    AssociationLanguageFactory(association=association, checked_on=CHECKED)
+    return association
 
 
 def visible_text(fragment):
@@ -62,7 +85,7 @@ def test_every_site_language_has_an_expected_locale():
 
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
-def test_checked_dates_on_a_detail_page_are_babels_long_date(client, real_data, language):
+def test_checked_dates_on_a_detail_page_are_babels_long_date(client, niigata, language):
     association = Association.objects.get(slug="niigata")
     checked_days = {association.contact_checked_on} | {
         fact.checked_on
@@ -81,7 +104,7 @@ def test_checked_dates_on_a_detail_page_are_babels_long_date(client, real_data, 
         assert any(expected in source for source in sources), (expected, sources)
 
 
-def test_the_dates_differ_where_the_languages_do(client, real_data):
+def test_the_dates_differ_where_the_languages_do(client, niigata):
     """Spot checks against what a reader of each language expects on 2 December 2026."""
     Association.objects.filter(slug="niigata").update(contact_checked_on=datetime.date(2026, 12, 2))
     expected = {
@@ -97,14 +120,14 @@ def test_the_dates_differ_where_the_languages_do(client, real_data):
         assert any(date in source for source in fact_sources(page)), language
 
 
-def test_an_urdu_date_is_urdu_text_not_an_isolated_token(client, real_data):
+def test_an_urdu_date_is_urdu_text_not_an_isolated_token(client, niigata):
     page = client.get(DETAIL.format(language="ur")).content.decode()
     contact_source = re.search(r'<span class="fact-source">(.*?)</span>\s*</p>', page, re.S)[1]
     assert "2 دسمبر، 2026" in html_module.unescape(contact_source)
     assert "<bdi" not in contact_source.split("</a>")[-1]
 
 
-def test_last_checked_sentence_uses_the_same_date(client, real_data):
+def test_last_checked_sentence_uses_the_same_date(client, niigata):
     Association.objects.filter(slug="niigata").update(last_verified=datetime.date(2026, 11, 30))
     page = client.get(DETAIL.format(language="vi")).content.decode()
     assert format_date(datetime.date(2026, 11, 30), "long", locale="vi") in page
@@ -138,8 +161,8 @@ def test_counts_use_the_languages_digit_grouping(language):
     assert render("{{ count|number }}", language, count=12345) == expected
 
 
-def test_a_count_in_a_plural_sentence_is_grouped_and_still_chooses_the_plural(real_data):
-    prefecture = Prefecture.objects.select_related("region").get(code="14")
+def test_a_count_in_a_plural_sentence_is_grouped_and_still_chooses_the_plural(db):
+    prefecture = PrefectureFactory(code="14")
     prefecture.association_count = 12345
     with translation.override("fr"):
         html = render_to_string("includes/prefecture_list.html", {"map_prefectures": [prefecture]})
@@ -156,7 +179,8 @@ def test_the_map_page_counts_each_prefecture(client, real_data):
     assert "(3 associations)" in page  # Kanagawa: the prefecture, Yokohama and Kawasaki
 
 
-def test_plural_choice_still_follows_the_count(client, real_data):
+def test_plural_choice_still_follows_the_count(client, niigata):
+    AssociationFactory.create_batch(2)
     Association.objects.exclude(slug="niigata").update(is_published=False)
     assert "1 International Association, recognised" in client.get("/en/").content.decode()
 
@@ -172,7 +196,7 @@ def test_plural_choice_still_follows_the_count(client, real_data):
     ],
 )
 def test_phone_numbers_national_on_japanese_pages_international_elsewhere(
-    client, real_data, language, expected
+    client, niigata, language, expected
 ):
     page = client.get(DETAIL.format(language=language)).content.decode()
     assert f'<a href="tel:+81252905650">{expected}</a>' in page
@@ -186,9 +210,8 @@ def test_phone_numbers_national_on_japanese_pages_international_elsewhere(
         ("ur", '<bdi dir="ltr">+81 3-5213-1725</bdi>', '<bdi dir="ltr">+81 3-5213-1742</bdi>'),
     ],
 )
-def test_the_footer_contact_block_formats_the_divisions_numbers(
-    client, real_data, language, phone, fax
-):
+def test_the_footer_contact_block_formats_the_divisions_numbers(client, db, language, phone, fax):
+    DivisionFactory(is_default=True, phone="+81-3-5213-1725", fax="+81-3-5213-1742")
     page = client.get(f"/{language}/").content.decode()
     block = page[page.index('class="contact-division"') :]
     assert f'<a href="tel:+81352131725">{phone}</a>' in block

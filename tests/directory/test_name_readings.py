@@ -1,6 +1,7 @@
 import pytest
 
 from directory.readings import automatic_reading, reading_sort_key, without_legal_form
+from tests.factories import AssociationFactory, YokohamaFactory
 
 
 @pytest.mark.parametrize(
@@ -64,10 +65,8 @@ def test_japanese_pages_sort_by_reading_without_the_legal_form(client, real_data
 
 
 @pytest.mark.django_db
-def test_staff_can_correct_a_reading_and_save_keeps_the_key(real_data):
-    from directory.models import Association
-
-    yokohama = Association.objects.get(slug="yokohama-city")
+def test_staff_can_correct_a_reading_and_save_keeps_the_key():
+    yokohama = YokohamaFactory()
     assert yokohama.name_sort_key == "よこはましこくさいこうりゅうきょうかい"
     yokohama.name_reading = "ア・テスト"
     yokohama.save(update_fields=["name_reading"])
@@ -82,12 +81,10 @@ def test_staff_can_correct_a_reading_and_save_keeps_the_key(real_data):
 
 
 @pytest.mark.django_db
-def test_a_reading_must_be_written_in_kana(real_data):
+def test_a_reading_must_be_written_in_kana():
     from django.core.exceptions import ValidationError
 
-    from directory.models import Association
-
-    yokohama = Association.objects.get(slug="yokohama-city")
+    yokohama = YokohamaFactory()
     for reading in ("よこはまし こくさい", "ヨコハマシ・コクサイ", "SenTIA"):
         yokohama.name_reading = reading
         yokohama.full_clean()
@@ -170,10 +167,11 @@ def test_the_migration_indexes_the_readings_and_descriptions_of_existing_rows():
         executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-def test_saving_keeps_the_readings_index_current(real_data):
+def test_saving_keeps_the_readings_index_current(db):
     from directory.models import Association
 
-    yokohama = Association.objects.get(slug="yokohama-city")
+    yokohama = YokohamaFactory()
+    AssociationFactory(name_ja="公益財団法人川崎市国際交流協会")
     yokohama.name_reading = "ハマッコ コクサイ"
     yokohama.save(update_fields=["name_reading"])
     yokohama.refresh_from_db()

@@ -14,6 +14,7 @@ from enquiries.forms import issue_form_token
 from enquiries.models import Delivery, Division, Enquiry, Topic
 from portal.roles import ENQUIRY_HANDLERS, sync_roles
 from tests.enquiries.conftest import SMTPServer, submit_enquiry
+from tests.factories import DivisionFactory
 from tests.staff import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -317,9 +318,7 @@ def test_division_without_a_mailbox_holds_the_acknowledgement_too(client, topics
 
 
 def test_topic_routes_to_its_own_division(client, topics, smtp_server):
-    other = Division.objects.create(
-        name="国際協力課", name_ja="国際協力課", mailboxes="cooperation@example.org"
-    )
+    other = DivisionFactory(name_ja="国際協力課", mailboxes="cooperation@example.org")
     Topic.objects.filter(pk=2).update(division=other)
     submit_enquiry(client, topic="2")
     run_worker()
@@ -332,7 +331,7 @@ def test_topic_routes_to_its_own_division(client, topics, smtp_server):
 def test_division_without_its_own_mailbox_replies_go_to_the_default_division(
     client, topics, smtp_server
 ):
-    other = Division.objects.create(name="国際協力課", name_ja="国際協力課", mailboxes="")
+    other = DivisionFactory(name_ja="国際協力課", mailboxes="")
     Topic.objects.filter(pk=2).update(division=other)
     submit_enquiry(client, topic="2")
     run_worker()

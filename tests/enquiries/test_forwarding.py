@@ -9,6 +9,7 @@ from directory.models import Association
 from enquiries.models import Delivery, Enquiry
 from tests.enquiries.conftest import submit_enquiry
 from tests.enquiries.test_delivery import by_recipient, text_of
+from tests.factories import YokohamaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,8 @@ ASSOCIATION_MAILBOX = "soudan@yoke.example.jp"
 
 
 @pytest.fixture
-def association(real_data):
-    Association.objects.filter(slug="yokohama-city").update(email=ASSOCIATION_MAILBOX)
-    return Association.objects.get(slug="yokohama-city")
+def association(topics):
+    return YokohamaFactory(email=ASSOCIATION_MAILBOX)
 
 
 def enquiry_about(association, consent):

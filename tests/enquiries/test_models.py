@@ -6,7 +6,7 @@ import pytest
 
 from enquiries.models import REFERENCE_ALPHABET, Enquiry, new_reference
 from enquiries.working_days import is_working_day, working_days_before
-from tests.enquiries.conftest import submit_enquiry
+from tests.factories import EnquiryFactory
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -41,12 +41,9 @@ def test_working_days_before_skips_weekends_and_holidays():
 
 
 @pytest.mark.django_db
-def test_overdue_means_open_and_older_than_the_reply_time(client, topics, settings):
+def test_overdue_means_open_and_older_than_the_reply_time(settings):
     settings.ENQUIRY_REPLY_WORKING_DAYS = 5
-    settings.ENQUIRY_RATE_LIMIT_PER_CLIENT = (100, 3600)
-    for number in range(3):
-        submit_enquiry(client, email=f"p{number}@example.net")
-    old_open, old_answered, recent = Enquiry.objects.order_by("pk")
+    old_open, old_answered, recent = EnquiryFactory.create_batch(3)
     long_ago = datetime.datetime(2026, 1, 5, 9, tzinfo=TOKYO)
     Enquiry.objects.filter(pk__in=[old_open.pk, old_answered.pk]).update(created=long_ago)
     old_answered.change_status(Enquiry.Status.ANSWERED)
@@ -56,9 +53,8 @@ def test_overdue_means_open_and_older_than_the_reply_time(client, topics, settin
 
 
 @pytest.mark.django_db
-def test_status_changes_are_recorded_in_history(client, topics, django_user_model):
-    submit_enquiry(client)
-    enquiry = Enquiry.objects.get()
+def test_status_changes_are_recorded_in_history(django_user_model):
+    enquiry = EnquiryFactory()
     staff = django_user_model.objects.create_user("handler", is_staff=True)
     assert enquiry.change_status(Enquiry.Status.IN_PROGRESS, staff)
     assert not enquiry.change_status(Enquiry.Status.IN_PROGRESS, staff)
@@ -68,15 +64,14 @@ def test_status_changes_are_recorded_in_history(client, topics, django_user_mode
 
 
 @pytest.mark.django_db
-def test_marking_spam_cancels_pending_e_mails(client, topics):
-    submit_enquiry(client)
-    enquiry = Enquiry.objects.get()
+def test_marking_spam_cancels_pending_e_mails():
+    enquiry = EnquiryFactory()
+    enquiry.schedule_deliveries()
     enquiry.change_status(Enquiry.Status.SPAM)
     assert set(enquiry.deliveries.values_list("state", flat=True)) == {"cancelled"}
 
 
 @pytest.mark.django_db
-def test_str_is_only_the_reference(client, topics):
-    submit_enquiry(client)
-    enquiry = Enquiry.objects.get()
+def test_str_is_only_the_reference():
+    enquiry = EnquiryFactory()
     assert str(enquiry) == enquiry.reference

@@ -9,7 +9,6 @@ from django.utils.translation import check_for_language
 
 from enquiries.forms import issue_form_token
 from enquiries.models import Delivery, Division, Enquiry
-from pages.models import Page
 from tests.enquiries.conftest import (
     VALID_ANSWERS,
     check_answers,
@@ -17,6 +16,7 @@ from tests.enquiries.conftest import (
     send,
     submit_enquiry,
 )
+from tests.factories import PageFactory, YokohamaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +38,20 @@ def test_form_renders_in_every_language_with_one_h1(client, topics, language):
 
 
 def test_purpose_of_use_comes_before_the_first_field_and_links_to_the_privacy_page(client, topics):
-    Page.objects.create(slug="privacy", title_ja="個人情報", title_en="Privacy", is_published=True)
+    PageFactory(slug="privacy")
     html = client.get("/en/enquiries/new/").content.decode()
     assert html.index("How we use your information") < html.index("<select")
     privacy_url = re.search(r'href="([^"]*privacy[^"]*)"', html).group(1)
     assert client.get(privacy_url).status_code == 200
 
 
-def test_form_started_from_an_association_page_has_it_filled_in(client, real_data):
+@pytest.fixture
+def yokohama(topics):
+    """The association an enquiry can be about: Yokohama's, in the resident's Kanagawa."""
+    return YokohamaFactory()
+
+
+def test_form_started_from_an_association_page_has_it_filled_in(client, yokohama):
     detail = client.get("/en/associations/yokohama-city/").content.decode()
     link = re.search(r'href="([^"]*enquiries/new/\?association=[^"]*)"', detail).group(1)
     assert link == "/en/enquiries/new/?association=yokohama-city"
@@ -75,7 +81,7 @@ def test_errors_are_summarised_linked_repeated_and_keep_what_was_typed(client, t
     assert Enquiry.objects.count() == 0
 
 
-def test_check_answers_shows_everything_then_send_stores_and_queues(client, real_data):
+def test_check_answers_shows_everything_then_send_stores_and_queues(client, yokohama):
     response = check_answers(client, association="yokohama-city", forwarding_consent="on")
     html = response.content.decode()
     assert "Check your answers" in html

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pages.models import Page
 from portal.models import StaffPreferences
+from tests.factories import PageFactory
 from tests.staff import PASSWORD, make_staff
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -140,7 +140,7 @@ def test_language_cookie_before_login_and_no_open_redirect(client):
     assert client.post("/admin/language/", {"language": "xx"})["Location"] == "/admin/"
 
 
-def test_admin_choice_does_not_change_the_public_site(admin_client, real_data):
+def test_admin_choice_does_not_change_the_public_site(admin_client, db):
     admin_client.post("/admin/language/", {"language": "en"})
     assert admin_client.get("/vi/associations/")["Content-Language"] == "vi"
 
@@ -149,7 +149,7 @@ def test_admin_choice_does_not_change_the_public_site(admin_client, real_data):
 
 
 def test_page_drafts_preview_and_publish(client, admin_client, db):
-    page = Page.objects.create(slug="about", title_ja="概要", title_en="About", body_ja="本文")
+    page = PageFactory(slug="about", body_ja="本文", is_published=False)
     assert client.get("/en/pages/about/").status_code == 404
     preview = admin_client.get("/en/pages/about/")
     assert (
@@ -162,7 +162,7 @@ def test_page_drafts_preview_and_publish(client, admin_client, db):
 
 
 def test_page_history_shows_old_and_new_values(admin_client, db):
-    page = Page.objects.create(slug="about", title_ja="概要", body_ja="古い本文")
+    page = PageFactory(slug="about", body_ja="古い本文")
     page.body_ja = "新しい本文"
     page.save()
     html = admin_client.get(f"/admin/pages/page/{page.pk}/history/").content.decode()

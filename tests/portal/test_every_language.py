@@ -3,6 +3,8 @@
 import pytest
 from django.conf import settings
 
+from tests.factories import AssociationFactory
+
 PATHS = (
     "/{language}/",
     "/{language}/search/?q=kanagawa",
@@ -36,9 +38,10 @@ def test_content_page_makes_few_queries(client, real_data, django_assert_max_num
         client.get("/en/pages/multilingual-information/")
 
 
-def test_the_switcher_and_hreflang_links_are_this_page_in_each_language(client, real_data):
+def test_the_switcher_and_hreflang_links_are_this_page_in_each_language(client, db):
     from core.languages import SITE_LANGUAGES
 
+    AssociationFactory(slug="kanagawa")
     html = client.get("/vi/associations/kanagawa/?x=1&y=%E3%81%82").content.decode()
     for language in SITE_LANGUAGES:
         path = f"/{language.code}/associations/kanagawa/?x=1&amp;y=%E3%81%82"
@@ -47,10 +50,12 @@ def test_the_switcher_and_hreflang_links_are_this_page_in_each_language(client, 
     assert 'hreflang="x-default" href="http://testserver/en/associations/kanagawa/?x=1' in html
 
 
-def test_the_language_links_are_built_once_per_page(client, real_data, monkeypatch):
+def test_the_language_links_are_built_once_per_page(client, db, monkeypatch):
     """39 links (switcher, hreflang, x-default) from one resolution per language."""
     from core.languages import SITE_LANGUAGES
     from core.templatetags import portal_tags
+
+    AssociationFactory.create_batch(3)
 
     calls = []
     original = portal_tags.page_in_language

@@ -28,6 +28,13 @@ from directory import vocabulary
 from directory.filters import AssociationFilter
 from directory.models import Association, Prefecture, Service
 from pages.models import Page
+from tests.factories import (
+    AssociationFactory,
+    PrefectureFactory,
+    RegionFactory,
+    ServiceFactory,
+    YokohamaFactory,
+)
 
 LOCALE_DIR = settings.BASE_DIR / "locale"
 LANGUAGE_CODES = [language.code for language in SITE_LANGUAGES]
@@ -125,8 +132,15 @@ def test_every_public_page_in_every_language(client, real_data, content_page, la
             assert parse_qs(link.query) == parse_qs(split.query)
 
 
+@pytest.fixture
+def filters(db):
+    """What the listing's filters below name: a service and a region."""
+    ServiceFactory(slug="japanese-classes")
+    AssociationFactory(prefecture__region=RegionFactory(slug="kanto"))
+
+
 @pytest.mark.parametrize("language", SITE_LANGUAGES, ids=LANGUAGE_CODES)
-def test_switcher_round_trips_page_and_filters(client, real_data, language):
+def test_switcher_round_trips_page_and_filters(client, filters, language):
     start = "/en/associations/?service=japanese-classes&region=kanto&sort=name"
     facts = PageFacts(client.get(start).content.decode())
     there = client.get(facts.switcher[language.bcp47])
@@ -384,7 +398,13 @@ def yokohama():
     return Association.objects.get(slug="yokohama-city")
 
 
-def test_association_names_fall_back_to_english_then_japanese(real_data):
+@pytest.fixture
+def yokohama_city(db):
+    """Yokohama's association as shipped: its name and city in Japanese and English only."""
+    return YokohamaFactory()
+
+
+def test_association_names_fall_back_to_english_then_japanese(yokohama_city):
     association = yokohama()
     name_en, name_ja = association.name_en, association.name_ja
     assert resolve_translation(association, "name", "vi") == (name_en, "en")
@@ -397,8 +417,14 @@ def test_association_names_fall_back_to_english_then_japanese(real_data):
     LANGUAGES=[*settings.LANGUAGES, ("xx", "Test language")],
     MODELTRANSLATION_FALLBACK_LANGUAGES={"default": ("en", "ja")},
 )
-def test_a_newly_added_empty_language_falls_back(real_data):
+def test_a_newly_added_empty_language_falls_back(yokohama_city):
     """A language added to settings before any content exists in it, even before its columns."""
+    # Two more in Kanto, made after Yokohama's and sorting before it by name.
+    for code, name_en in (("13", "Beta Association"), ("12", "Alpha Association")):
+        AssociationFactory(
+            name_en=name_en,
+            prefecture=PrefectureFactory(code=code, region=yokohama_city.prefecture.region),
+        )
     association = yokohama()
     assert resolve_translation(association, "name", "xx") == (association.name_en, "en")
     with translation.override("xx"):
@@ -413,7 +439,7 @@ def test_a_newly_added_empty_language_falls_back(real_data):
     assert ordered == sorted(ordered)
 
 
-def test_fallback_text_carries_its_language_and_the_page_says_so(client, real_data):
+def test_fallback_text_carries_its_language_and_the_page_says_so(client, yokohama_city):
     html = client.get("/vi/associations/yokohama-city/").content.decode()
     assert f'<span lang="en">{yokohama().name_en}</span>' in html
     assert "chưa được dịch sang ngôn ngữ của bạn" in html
@@ -428,7 +454,7 @@ def test_fallback_text_carries_its_language_and_the_page_says_so(client, real_da
         assert 'class="fallback-notice"' not in html
 
 
-def test_a_translated_association_shows_no_notice(client, real_data):
+def test_a_translated_association_shows_no_notice(client, yokohama_city):
     association = yokohama()
     association.name_vi = "Hiệp hội Giao lưu Quốc tế Yokohama"
     association.city_vi = "Yokohama"
@@ -466,9 +492,9 @@ def test_reference_vocabularies_name_every_language():
 
 
 @pytest.fixture
-def three_associations(real_data):
+def three_associations(db):
     """Three associations in Tokyo whose names exist in different languages."""
-    tokyo = Prefecture.objects.get(code="13")
+    tokyo = PrefectureFactory(code="13")
     made = []
     for index, names in enumerate(
         [
@@ -522,7 +548,7 @@ def test_listing_sorts_by_name_in_the_visitors_language(client, three_associatio
 
 @pytest.mark.parametrize("query", ["yokohama", "ＹＯＫＯＨＡＭＡ", "横浜"])
 @pytest.mark.parametrize("language", ["vi", "ur", "ja-easy", "en"])
-def test_search_matches_names_in_any_language(client, real_data, language, query):
+def test_search_matches_names_in_any_language(client, yokohama_city, language, query):
     response = client.get(f"/{language}/associations/", {"q": query})
     slugs = [a.slug for a in response.context["page_obj"].object_list]
     assert "yokohama-city" in slugs

@@ -2,6 +2,13 @@ import pytest
 
 from pages.models import Page
 from portal.search import clean_query, highlight, search_terms
+from tests.factories import (
+    AssociationFactory,
+    KanagawaAssociationFactory,
+    PageFactory,
+    PrefectureFactory,
+    YokohamaFactory,
+)
 
 
 def search(client, query, language="en"):
@@ -12,6 +19,35 @@ def search(client, query, language="en"):
 
 def slugs(response):
     return [result["object"].slug for result in response.context["association_results"]]
+
+
+@pytest.fixture
+def searchable(db):
+    """Three associations, named as the shipped ones are, and two pages: enough for a query to
+    find one of them and not the others, and for a wildcard that got through to find all."""
+    KanagawaAssociationFactory()
+    YokohamaFactory()
+    AssociationFactory(
+        slug="osaka",
+        name_ja="公益財団法人大阪府国際交流財団",
+        name_en="Osaka Foundation of International Exchange",
+        prefecture=PrefectureFactory(code="27", name_ja="大阪府", name_en="Osaka"),
+    )
+    # In Korean too, as every shipped page is: the footer lists them.
+    PageFactory(
+        slug="privacy",
+        title_ja="個人情報の取扱い",
+        title_en="Privacy policy",
+        title_ko="개인정보 처리방침",
+        body_ko="개인정보에 대하여.",
+    )
+    PageFactory(
+        slug="accessibility",
+        title_ja="アクセシビリティ方針",
+        title_en="Accessibility",
+        title_ko="접근성 방침",
+        body_ko="이 사이트의 접근성에 대하여.",
+    )
 
 
 def test_highlight_marks_matches_and_escapes_everything_else():
@@ -43,7 +79,7 @@ def test_clean_query_drops_control_characters_and_trims():
 @pytest.mark.parametrize(
     "query", ["yokohama", "YOKOHAMA", "ＹＯＫＯＨＡＭＡ", "ヨコハマ", "よこはま", "ﾖｺﾊﾏ", "横浜"]
 )
-def test_associations_are_found_whatever_the_form_of_the_query(client, real_data, query):
+def test_associations_are_found_whatever_the_form_of_the_query(client, searchable, query):
     response, html = search(client, query)
     assert slugs(response) == ["yokohama-city"]
     assert 'href="/en/associations/yokohama-city/"' in html
@@ -58,14 +94,14 @@ def test_kana_variants_find_the_same_associations(client, real_data):
     assert "<mark>センター</mark>" in html
 
 
-def test_results_are_in_the_visitors_language_with_the_match_highlighted(client, real_data):
+def test_results_are_in_the_visitors_language_with_the_match_highlighted(client, searchable):
     _response, html = search(client, "kanagawa")
     assert "<mark>Kanagawa</mark> International Foundation" in html
     _response, html = search(client, "かながわ", language="ja")
     assert "公益財団法人<mark>かながわ</mark>国際交流財団" in html
 
 
-def test_pages_are_found_in_the_visitors_language(client, real_data):
+def test_pages_are_found_in_the_visitors_language(client, searchable):
     response, html = search(client, "privacy")
     assert [r["object"].slug for r in response.context["page_results"]] == ["privacy"]
     assert "<mark>Privacy</mark> policy" in html
@@ -74,14 +110,14 @@ def test_pages_are_found_in_the_visitors_language(client, real_data):
     assert "<mark>個人情報</mark>" in html
 
 
-def test_pages_are_found_by_their_text_in_the_visitors_language(client, real_data):
+def test_pages_are_found_by_their_text_in_the_visitors_language(client, searchable):
     title = Page.objects.get(slug="accessibility").title_ko
     response, html = search(client, title, language="ko")
     assert "accessibility" in [r["object"].slug for r in response.context["page_results"]]
     assert 'lang="en"' not in html.split('id="page-results-heading"', 1)[1]
 
 
-def test_pages_fall_back_and_say_which_language_they_are_in(client, real_data):
+def test_pages_fall_back_and_say_which_language_they_are_in(client, searchable):
     # Not yet translated into Korean: the English text is searched and shown, marked as such.
     Page.objects.filter(slug="accessibility").update(title_ko="", body_ko="")
     response, html = search(client, "accessibility", language="ko")
@@ -89,26 +125,26 @@ def test_pages_fall_back_and_say_which_language_they_are_in(client, real_data):
     assert 'lang="en"' in html.split('id="page-results-heading"', 1)[1]
 
 
-def test_every_word_must_match(client, real_data):
+def test_every_word_must_match(client, searchable):
     response, _ = search(client, "kanagawa osaka")
     assert slugs(response) == []
 
 
-def test_drafts_are_never_found(client, real_data):
-    Page.objects.create(slug="secret", title_ja="秘密", title_en="Secret plan", is_published=False)
+def test_drafts_are_never_found(client, searchable):
+    PageFactory(slug="secret", title_ja="秘密", title_en="Secret plan", is_published=False)
     response, html = search(client, "secret")
     assert response.context["page_results"] == []
     assert "Secret plan" not in html
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\x00", "\u200b"])
-def test_empty_queries_ask_for_a_word(client, real_data, query):
+def test_empty_queries_ask_for_a_word(client, searchable, query):
     response, html = search(client, query)
     assert response.context["result_count"] == 0
     assert "Type a word to search for" in html
 
 
-def test_the_search_page_without_a_query_just_shows_the_form(client, real_data):
+def test_the_search_page_without_a_query_just_shows_the_form(client, searchable):
     html = client.get("/en/search/").content.decode()
     assert 'id="search-q"' in html
     assert "Type a word" not in html
@@ -117,14 +153,14 @@ def test_the_search_page_without_a_query_just_shows_the_form(client, real_data):
 @pytest.mark.parametrize(
     "query", ["_", "%%%", "%_%", "' OR 1=1 --", "<script>alert(1)</script>", "🙂"]
 )
-def test_silly_queries_are_harmless(client, real_data, query):
+def test_silly_queries_are_harmless(client, searchable, query):
     response, html = search(client, query)
     assert response.context["result_count"] == 0
     assert "<script>alert(1)" not in html
     assert "Nothing matched" in html
 
 
-def test_huge_queries_are_trimmed_with_a_notice(client, real_data):
+def test_huge_queries_are_trimmed_with_a_notice(client, searchable):
     response, html = search(client, "yokohama " + "x" * 5000)
     assert len(response.context["query"]) == 200
     assert "only its first 200 characters were used" in html

@@ -71,7 +71,7 @@ def test_every_page_type_sends_the_security_headers(client, real_data):
         assert_security_headers(response)
 
 
-def test_security_headers_on_the_error_pages(real_data):
+def test_security_headers_on_the_error_pages(db):
     from django.db import OperationalError, connection
 
     def refuse(*args):

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from core import furigana
 
-CORPUS = settings.BASE_DIR / "tests" / "portal" / "furigana_corpus.tsv"
+CORPUS = settings.BASE_DIR / "tests" / "core" / "furigana_corpus.tsv"
 RUBY = re.compile(r"<ruby>(.*?)<rt>(.*?)</rt></ruby>")
 # What a ruby may stand over: kanji, after the digits of a day count read as one word (5日).
 RUBY_BASE = re.compile(rf"[0-9０-９]*{furigana.KANJI_CLASS}+")

@@ -3,16 +3,14 @@ from django.conf import settings
 
 from enquiries.models import Topic
 from pages.models import Page, ResourceLink
+from tests.factories import PageFactory, ResourceLinkFactory
 
 
 @pytest.mark.django_db
 def test_published_page_renders_sanitised_markdown(client):
-    Page.objects.create(
+    PageFactory(
         slug="privacy",
-        title_ja="個人情報の取扱い",
-        title_en="Privacy",
         body_en="## Purpose\n\n<script>alert(1)</script>[x](javascript:alert(1)) **kept**",
-        is_published=True,
     )
     html = client.get("/en/pages/privacy/").content.decode()
     assert "<h2>Purpose</h2>" in html
@@ -23,7 +21,7 @@ def test_published_page_renders_sanitised_markdown(client):
 
 @pytest.mark.django_db
 def test_draft_page_is_not_found(client):
-    Page.objects.create(slug="draft", title_ja="下書き", is_published=False)
+    PageFactory(slug="draft", is_published=False)
     assert client.get("/en/pages/draft/").status_code == 404
 
 
@@ -65,15 +63,15 @@ def test_navigation_lists_the_pages_shown_in_navigation(client, real_data):
     assert 'href="/en/open-data/"' in footer
 
 
-def test_the_current_page_is_marked_in_navigation(client, real_data):
+def test_the_current_page_is_marked_in_navigation(client, db):
+    PageFactory(slug="multicultural-japan", in_navigation=True)
     html = client.get("/en/pages/multicultural-japan/").content.decode()
     assert 'href="/en/pages/multicultural-japan/" aria-current="page"' in html
 
 
-def test_draft_pages_stay_out_of_navigation(client, real_data):
-    Page.objects.create(
-        slug="draft-news", title_ja="下書き", in_navigation=True, is_published=False
-    )
+def test_draft_pages_stay_out_of_navigation(client, db):
+    PageFactory(slug="multicultural-japan", in_navigation=True)
+    PageFactory(slug="draft-news", in_navigation=True, is_published=False)
     assert "draft-news" not in client.get("/en/").content.decode()
 
 
@@ -91,9 +89,9 @@ def test_multilingual_information_lists_structured_links(client, real_data):
     assert "Languages:" in html
 
 
-def test_link_text_falls_back_with_its_language(client, real_data):
-    link = ResourceLink.objects.order_by("order").first()
-    assert link.title_ko, "the real data has the Korean title"
+def test_link_text_falls_back_with_its_language(client, db):
+    page = PageFactory(slug="multilingual-information")
+    link = ResourceLinkFactory(page=page, title_en="Immigration Services", title_ko="출입국 재류청")
     html = client.get("/ko/pages/multilingual-information/").content.decode()
     assert f">{link.title_ko}<" in html and f'<span lang="en">{link.title_en}</span>' not in html
     # A title staff have not translated yet falls back, marked with its language.

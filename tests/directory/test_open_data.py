@@ -8,9 +8,10 @@ import pytest
 from django.conf import settings
 
 from directory.models import Association, Language, Service
+from tests.factories import AssociationFactory, PageFactory, YokohamaFactory
 
 
-def test_open_data_redirects_to_the_visitors_language(client, real_data):
+def test_open_data_redirects_to_the_visitors_language(client, db):
     response = client.get("/open-data/", HTTP_ACCEPT_LANGUAGE="ja,en;q=0.5")
     assert response.status_code == 302
     assert response["Location"] == "/ja/open-data/"
@@ -18,7 +19,7 @@ def test_open_data_redirects_to_the_visitors_language(client, real_data):
     assert response["Location"] == "/ur/open-data/"
 
 
-def test_open_data_page_states_the_licence_and_links_the_files(client, real_data):
+def test_open_data_page_states_the_licence_and_links_the_files(client, db):
     html = client.get("/en/open-data/").content.decode()
     licence = 'href="https://creativecommons.org/licenses/by/4.0/" rel="license external noopener"'
     assert f"{licence}>CC BY 4.0</a>" in html
@@ -120,19 +121,21 @@ def test_hsds_services_languages_and_contacts_with_stable_ids(client, real_data)
         uuid.UUID(value)
 
 
-def test_detail_page_has_schema_org_json_ld(client, real_data):
+def test_detail_page_has_schema_org_json_ld(client, db):
+    YokohamaFactory(website="https://yokohama.example.org/")
     html = client.get("/en/associations/yokohama-city/").content.decode()
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     data = json.loads(match.group(1))
     assert data["@type"] == "Organization"
     assert data["name"] == "Yokohama Association for International Communications and Exchanges"
     assert "公益財団法人横浜市国際交流協会" in data["alternateName"]
-    assert data["sameAs"] == "https://www.yokeweb.com/"
+    assert data["sameAs"] == "https://yokohama.example.org/"
     assert data["url"] == "http://testserver/en/associations/yokohama-city/"
     assert data["address"]["addressRegion"] == "Kanagawa"
 
 
-def test_json_ld_cannot_break_out_of_its_script_element(client, real_data):
+def test_json_ld_cannot_break_out_of_its_script_element(client, db):
+    AssociationFactory(slug="kyoto")
     Association.objects.filter(slug="kyoto").update(name_en="</script><script>alert(1)</script>")
     html = client.get("/en/associations/kyoto/").content.decode()
     block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
@@ -182,7 +185,9 @@ def test_every_page_is_in_one_language_sitemap_per_language(client, real_data):
     assert pages == (5 + 5 + 63) * 19
 
 
-def test_sitemaps_are_compressed_cached_and_revalidated(client, real_data):
+def test_sitemaps_are_compressed_cached_and_revalidated(client, db):
+    AssociationFactory.create_batch(3)
+    PageFactory()
     for path in ("/sitemap.xml", "/sitemap-en.xml"):
         response = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
         assert response.status_code == 200

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from directory.models import Association
-from tests.portal.hsds_spec import problems
+from tests.directory.hsds_spec import problems
 
 URL = "/open-data/hsds/organizations.json"
 
