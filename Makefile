@@ -28,7 +28,8 @@ run: $(BIN)/.installed messages
 		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(BIN)/.installed messages
+# axe-core (node_modules) for the browser tests' accessibility checks.
+test: $(BIN)/.installed messages node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
