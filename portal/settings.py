@@ -392,8 +392,15 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600" if PRODUCTION and CACHE
 PAGE_CACHE_LOCAL_SECONDS = float(env("PAGE_CACHE_LOCAL_SECONDS", "1" if PRODUCTION else "0"))
 # How long browsers and proxies may reuse a public page before revalidating it (ETag).
 PUBLIC_PAGE_MAX_AGE = int(env("PUBLIC_PAGE_MAX_AGE", "300" if PRODUCTION else "0"))
-# Apps (or "app.Model") whose changes are shown on public pages and so empty the page cache.
-PAGE_CACHE_CONTENT_MODELS = ["directory", "pages", "enquiries.Division", "admin.LogEntry"]
+# Apps (or "app.Model") whose changes are shown on public pages and so empty the page cache
+# and what is built once per content generation (the enquiry form's topics, for one).
+PAGE_CACHE_CONTENT_MODELS = [
+    "directory",
+    "pages",
+    "enquiries.Division",
+    "enquiries.Topic",
+    "admin.LogEntry",
+]
 
 # The admin speaks Japanese unless a staff member chose another language (docs/admin.md).
 ADMIN_DEFAULT_LANGUAGE = env("ADMIN_DEFAULT_LANGUAGE", "ja")

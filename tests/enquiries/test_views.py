@@ -7,8 +7,9 @@ from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import check_for_language
 
+from directory.models import Association
 from enquiries.forms import issue_form_token
-from enquiries.models import Delivery, Division, Enquiry
+from enquiries.models import Delivery, Division, Enquiry, Topic
 from tests.enquiries.conftest import (
     VALID_ANSWERS,
     check_answers,
@@ -442,4 +443,62 @@ def test_numbers_no_one_can_call_are_refused_in_the_residents_language(client, t
     html = check_answers(client, language="ja", phone=typed).content.decode()
     assert "連絡のつく電話番号を、市外局番から（例：090-1234-5678）" in html
     assert 'id="id_phone-error"' in html
+    assert Enquiry.objects.count() == 0
+
+
+def options_of(html, name):
+    select = re.search(rf'<select[^>]*name="{name}".*?</select>', html, re.S)
+    assert select, f"no select named {name}"
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(0))
+
+
+def test_the_form_reads_its_options_once_per_content_generation(
+    client, topics, django_assert_num_queries
+):
+    YokohamaFactory()
+    first = client.get("/en/enquiries/new/").content.decode()
+    # The next render needs no query for its options (nor any other).
+    with django_assert_num_queries(0):
+        again = client.get("/en/enquiries/new/").content.decode()
+    for name in ("topic", "association", "prefecture"):
+        assert options_of(again, name) == options_of(first, name)
+    assert options_of(again, "association") == [
+        ("", "No particular association"),
+        ("yokohama-city", "Yokohama Association for International Communications and Exchanges"),
+    ]
+    assert ("13", "Tokyo") in options_of(again, "prefecture")
+    # Each language has its own labels.
+    japanese = client.get("/ja/enquiries/new/").content.decode()
+    assert ("yokohama-city", "公益財団法人横浜市国際交流協会") in options_of(
+        japanese, "association"
+    )
+    assert ("13", "東京都") in options_of(japanese, "prefecture")
+
+
+def test_a_renamed_association_is_in_the_options_at_once(client, topics):
+    yokohama = YokohamaFactory()
+    client.get("/en/enquiries/new/")
+    yokohama.name_en = "Yokohama International Lounge"
+    yokohama.save()
+    html = client.get("/en/enquiries/new/").content.decode()
+    assert ("yokohama-city", "Yokohama International Lounge") in options_of(html, "association")
+
+
+def test_a_topic_staff_close_leaves_the_options_at_once(client, topics):
+    topic = Topic.objects.active().first()
+    shown = client.get("/en/enquiries/new/").content.decode()
+    assert str(topic.pk) in [value for value, _label in options_of(shown, "topic")]
+    topic.is_active = False
+    topic.save()
+    html = client.get("/en/enquiries/new/").content.decode()
+    assert str(topic.pk) not in [value for value, _label in options_of(html, "topic")]
+
+
+def test_a_submitted_option_is_checked_against_the_rows_not_the_shown_list(client, topics):
+    YokohamaFactory()
+    client.get("/en/enquiries/new/")
+    # Unpublished without a signal (a bulk update): the cached list still offers it.
+    Association.objects.filter(slug="yokohama-city").update(is_published=False)
+    html = check_answers(client, association="yokohama-city").content.decode()
+    assert "Choose one of the associations in the list." in html
     assert Enquiry.objects.count() == 0
