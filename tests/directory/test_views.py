@@ -375,3 +375,38 @@ def test_the_fallback_notice_is_only_for_a_page_mostly_in_another_language(clien
     html = client.get("/vi/associations/").content.decode()
     assert 'class="fallback-notice"' in html
     assert "tiếng Anh" in html
+
+
+def listing_card(html, slug):
+    match = re.search(
+        rf'<li class="association-card"><h4[^>]*><a href="[^"]*/{slug}/".*?</li>', html
+    )
+    assert match, f"no card for {slug}"
+    return match.group(0)
+
+
+def test_a_card_escapes_what_staff_typed_and_marks_each_language(client, db):
+    AssociationFactory(
+        slug="odd",
+        name_ja="<b>協会</b>",
+        name_en="",
+        short_name="A&B",
+        website="https://example.org/?a=1&b=<2>",
+        designated_city=True,
+        city_en="",
+        city_ja="市<i>",
+    )
+    card = listing_card(client.get("/en/associations/").content.decode(), "odd")
+    # The Japanese name and city stand in for the missing English, marked as Japanese.
+    assert (
+        '<a href="/en/associations/odd/"><span lang="ja">&lt;b&gt;協会&lt;/b&gt;</span></a>' in card
+    )
+    assert '<span class="short-name">(A&amp;B)</span>' in card
+    assert '<span lang="ja">市&lt;i&gt;</span>, ' in card
+    assert 'href="https://example.org/?a=1&amp;b=&lt;2&gt;"' in card
+    assert "<b>" not in card and "<i>" not in card
+    # On a right-to-left page the Latin abbreviation is isolated, Japanese runs are marked
+    # with their direction.
+    urdu = listing_card(client.get("/ur/associations/").content.decode(), "odd")
+    assert '(<bdi dir="ltr">A&amp;B</bdi>)' in urdu
+    assert '<span lang="ja" dir="ltr">&lt;b&gt;協会&lt;/b&gt;</span>' in urdu
