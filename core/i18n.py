@@ -10,6 +10,7 @@ queries the same chain the pages use.
 from django.conf import settings
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
@@ -77,3 +78,16 @@ def fallback_languages(items, field_names, language_code=None):
 def bcp47(language_code):
     language = BY_CODE.get(language_code)
     return language.bcp47 if language else language_code
+
+
+def is_right_to_left(language_code):
+    language = BY_CODE.get(language_code)
+    return language is not None and language.direction == "rtl"
+
+
+def isolate_ltr(text, right_to_left):
+    """`<bdi dir="ltr">text</bdi>` (escaped) on a right-to-left page, else the text as it is:
+    in left-to-right text Latin tokens already read in order."""
+    if text is None or text == "":
+        return ""
+    return format_html('<bdi dir="ltr">{}</bdi>', text) if right_to_left else text

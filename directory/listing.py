@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from core.caching import per_generation
-from core.i18n import bcp47, fallback_chain
+from core.i18n import bcp47, fallback_chain, is_right_to_left, isolate_ltr
 from core.languages import BY_CODE
 from directory.filters import EMPTY_LABELS, AssociationFilter
 from directory.models import Association, Language, Prefecture, Service
@@ -122,7 +122,7 @@ class Card:
         name = marked(self.name, self.name_lang, self.name_dir)
         short_name = (
             format_html(
-                ' <span class="short-name">({})</span>', ltr(self.short_name, right_to_left)
+                ' <span class="short-name">({})</span>', isolate_ltr(self.short_name, right_to_left)
             )
             if self.short_name
             else ""
@@ -174,11 +174,6 @@ def marked(text, lang, direction):
     if direction:
         return format_html('<span lang="{}" dir="{}">{}</span>', lang, direction, text)
     return format_html('<span lang="{}">{}</span>', lang, text)
-
-
-def ltr(text, right_to_left):
-    """The |ltr filter's isolate (core/templatetags/locale_tags.py), for a known page."""
-    return format_html('<bdi dir="ltr">{}</bdi>', text) if right_to_left else text
 
 
 class Listing:
@@ -453,8 +448,7 @@ class Listing:
         """The page's cards under their regions, in page order: the headings, the jump list
         and each card's HTML (Card.html)."""
         groups = []
-        language = BY_CODE.get(self.language)
-        rtl = language is not None and language.direction == "rtl"
+        rtl = is_right_to_left(self.language)
         for card in self.page.object_list:
             region = card.prefecture.region
             if not groups or groups[-1]["region"] is not region:

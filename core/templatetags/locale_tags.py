@@ -10,11 +10,10 @@ language; `phone` writes a phone or fax number for it (isolated like `ltr`), `te
 """
 
 from django import template
-from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from core import locale_formats
-from core.languages import BY_CODE
+from core.i18n import is_right_to_left, isolate_ltr
 
 register = template.Library()
 
@@ -23,8 +22,7 @@ LRI, PDI = "\u2066", "\u2069"
 
 
 def _page_is_right_to_left():
-    language = BY_CODE.get(get_language())
-    return language is not None and language.direction == "rtl"
+    return is_right_to_left(get_language())
 
 
 # Both filters isolate only on right-to-left pages: in left-to-right text these tokens already
@@ -33,11 +31,7 @@ def _page_is_right_to_left():
 @register.filter
 def ltr(value):
     """`<bdi dir="ltr">value</bdi>` (escaped) on a right-to-left page, else the value."""
-    if value is None or value == "":
-        return ""
-    if not _page_is_right_to_left():
-        return value
-    return format_html('<bdi dir="ltr">{}</bdi>', value)
+    return isolate_ltr(value, _page_is_right_to_left())
 
 
 @register.filter
